@@ -1,0 +1,17 @@
+export * from './schemas/common.js';
+export * from './schemas/anomalyKinds.js';
+export * from './schemas/anomalyEvent.js';
+export * from './schemas/gatewayStatus.js';
+export * from './schemas/sensorTelemetry.js';
+export * from './schemas/incidentEvent.js';
+export * from './schemas/ticketEvent.js';
+export * from './schemas/dlqRecord.js';
+export * from './topics/mqttTopics.js';
+export * from './topics/kafkaTopics.js';
+export * from './geo/geohash.js';
+export * from './geo/geoCellKey.js';
+export * from './validation/contractErrors.js';
+export * from './validation/codec.js';
+export * from './validation/dlqRecordFor.js';
+export * from './codecs.js';
+export { exportedJsonSchemas } from './jsonSchemas.js';
