@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile, copyFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { migrate, MIGRATIONS_DIR } from '../../src/db/migrate.js';
+import { createTestDatabase, type TestDatabase } from '../../src/testing/index.js';
+
+describe('migrations on the real PostgreSQL server (no timescaledb)', function () {
+  this.timeout(60_000);
+  let database: TestDatabase;
+  let client: pg.Client;
+
+  beforeEach(async () => {
+    database = await createTestDatabase({ migrated: false });
+    client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+  });
+  afterEach(async () => {
+    await client?.end();
+    await database?.drop();
+  });
+
+  it('applies the core schema and skips the TimescaleDB-only migration, then applies nothing on a second run', async () => {
+    const first = await migrate(client);
+    assert.equal(first.timescale, false);
+    assert.deepEqual(first.applied, ['0001_core_schema.sql']);
+    assert.deepEqual(first.skipped, ['0002_timescale.sql']);
+    const second = await migrate(client);
+    assert.deepEqual(second.applied, []);
+    assert.deepEqual(second.alreadyApplied, ['0001_core_schema.sql']);
+    const tables = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
+    );
+    for (const table of ['cameras', 'detections', 'gateways', 'grid_cells', 'incidents', 'outbox', 'sensor_readings', 'snapshots', 'ticket_events', 'tickets', 'workers']) {
+      assert.ok(tables.rows.some((r) => r.table_name === table), `${table} exists`);
+    }
+  });
+
+  it('lets two migrators race without harm: the advisory lock makes the second see the first one’s work', async () => {
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    try {
+      const [a, b] = await Promise.all([migrate(client), migrate(other)]);
+      assert.deepEqual([...a.applied, ...b.applied], ['0001_core_schema.sql']);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('refuses to run when an applied migration file was edited afterwards', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gs-migrations-'));
+    for (const name of await readdir(MIGRATIONS_DIR)) await copyFile(join(MIGRATIONS_DIR, name), join(dir, name));
+    await migrate(client, { dir });
+    const core = join(dir, '0001_core_schema.sql');
+    await writeFile(core, `${await readFile(core, 'utf8')}\n-- an innocent-looking edit\n`);
+    await assert.rejects(migrate(client, { dir }), /0001_core_schema\.sql was changed after it was applied/);
+  });
+
+  it('rolls a failing migration back whole and names the file and statement', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gs-migrations-'));
+    await writeFile(join(dir, '0001_ok.sql'), 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);');
+    await writeFile(join(dir, '0002_broken.sql'), 'CREATE TABLE c (id int);\nCREATE TABLE c (id int);');
+    await assert.rejects(migrate(client, { dir }), /0002_broken\.sql, statement 2 \(CREATE TABLE c \(id int\)\): relation "c" already exists/);
+    const tables = await client.query<{ n: string }>("SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('a', 'b', 'c')");
+    assert.equal(Number(tables.rows[0]?.n), 2, 'tables of 0001 stay, 0002 left nothing behind');
+  });
+
+  it('keeps the ticket audit trail append-only and allows one ticket per incident', async () => {
+    await migrate(client);
+    await client.query(`INSERT INTO incidents (incident_id, kind, status, lat, lon, geo_cell, first_seen_at, last_seen_at, sightings, raised_by, sources, max_confidence)
+      VALUES ('11111111-1111-4111-8111-111111111111', 'garbage_pile', 'open', 31.23, 121.47, 'wtw3sj', now(), now(), 1, '{}', '[]', 0.9)`);
+    const ticket = (id: string) =>
+      client.query(`INSERT INTO tickets (ticket_id, incident_id, kind, priority, status, lat, lon, due_by)
+        VALUES ('${id}', '11111111-1111-4111-8111-111111111111', 'garbage_pile', 'P3', 'new', 31.23, 121.47, now() + interval '1 day')`);
+    await ticket('22222222-2222-4222-8222-222222222222');
+    await assert.rejects(ticket('33333333-3333-4333-8333-333333333333'), /tickets_incident_id_key/);
+    await client.query(`INSERT INTO ticket_events (ticket_id, seq, event_id, transition, to_status, actor_type)
+      VALUES ('22222222-2222-4222-8222-222222222222', 1, '01936b2e-7c4a-7def-8123-000000000001', 'created', 'new', 'system')`);
+    await assert.rejects(client.query("UPDATE ticket_events SET note = 'rewritten'"), /ticket_events is append-only: UPDATE refused/);
+    await assert.rejects(client.query('DELETE FROM ticket_events'), /ticket_events is append-only: DELETE refused/);
+  });
+
+  it('offers the same detections_hourly columns as the TimescaleDB continuous aggregate', async () => {
+    await migrate(client);
+    await client.query(`INSERT INTO detections (event_id, observed_at, type, kind, source_type, gateway_id, device_id, confidence, lat, lon, accuracy_m, geo_cell)
+      VALUES (gen_random_uuid(), '2026-11-28T09:10:00Z', 'detected', 'garbage_pile', 'camera', 'gw-1', 'cam-1', 0.7, 31.23, 121.47, 3, 'wtw3sj'),
+             (gen_random_uuid(), '2026-11-28T09:50:00Z', 'updated', 'garbage_pile', 'camera', 'gw-1', 'cam-1', 0.8, 31.23, 121.47, 3, 'wtw3sj')`);
+    const rows = await client.query('SELECT bucket, kind, source_type, geo_cell, cell_id, detections, max_confidence FROM detections_hourly');
+    assert.equal(rows.rows.length, 1);
+    assert.equal(Number(rows.rows[0].detections), 2);
+  });
+});
