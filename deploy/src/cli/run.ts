@@ -1,0 +1,83 @@
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { migrate } from '../db/migrate.js';
+import { ensureTopics } from '../kafka/ensureTopics.js';
+import { secondsSince } from '../stack/elapsed.js';
+import { startStack, type Stack } from '../stack/stack.js';
+import { loadStackConfig } from '../stack/stackConfig.js';
+import { isStackError } from '../stack/stackError.js';
+
+// `npm start`: the whole pipeline on one machine on embedded defaults. Today that is the real
+// Kafka and PostgreSQL with the schema and topics in place; each service joins here as it lands.
+
+const say = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+async function prepare(stack: Stack): Promise<void> {
+  const started = performance.now();
+  const db = new pg.Client({ connectionString: stack.postgresUrl });
+  await db.connect();
+  try {
+    await migrate(db, { onProgress: (line) => say(`migrate: ${line}`) });
+  } finally {
+    await db.end();
+  }
+  const admin = new Kafka({ clientId: 'gridsight-run', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const created = await ensureTopics(admin);
+    say(`kafka: topics ${created.length > 0 ? `created: ${created.join(', ')}` : 'already in place'}`);
+  } finally {
+    await admin.disconnect();
+  }
+  say(`schema and topics ready in ${secondsSince(started)}`);
+}
+
+async function main(): Promise<number> {
+  const config = loadStackConfig();
+  const interrupted = new AbortController();
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (interrupted.signal.aborted) say('gridsight: already stopping…');
+      interrupted.abort();
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+
+  say('gridsight: starting the local pipeline (Kafka, PostgreSQL)…');
+  let stack: Stack;
+  try {
+    stack = await startStack({ ...config, onProgress: say, signal: interrupted.signal });
+  } catch (error) {
+    if (isStackError(error, 'ABORTED')) return 130;
+    say(isStackError(error) ? `error: ${error.message}` : `unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    return 1;
+  }
+  try {
+    await prepare(stack);
+  } catch (error) {
+    say(`error: could not prepare the database and topics: ${(error as Error).message}`);
+    await stack.stop();
+    return 1;
+  }
+
+  console.log('');
+  console.log('Gridsight is running:');
+  console.log(`  Kafka       ${stack.kafkaBrokers.join(',')}   topics: anomaly-events, incidents, ticket-events, …`);
+  console.log(`  PostgreSQL  ${stack.postgresUrl.replace(/:[^:@/]+@/, ':***@')}   (password in ${config.dataRoot}/postgres/superuser-password)`);
+  console.log(`  Data        ${config.dataRoot}`);
+  console.log('stack healthy; Ctrl-C stops everything');
+
+  const reason = await Promise.race([stopRequested.then((signal) => ({ signal })), stack.unexpectedExit.then((exit) => ({ exit }))]);
+  if ('exit' in reason) say(`gridsight: ${reason.exit.service} stopped on its own; see ${reason.exit.logFile}; stopping the rest…`);
+  else say(`gridsight: ${reason.signal} received; stopping…`);
+  const stopping = performance.now();
+  await stack.stop();
+  say(`gridsight: stopped in ${secondsSince(stopping)}`);
+  return 'exit' in reason ? 1 : 0;
+}
+
+process.exit(await main());

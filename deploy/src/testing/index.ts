@@ -1,0 +1,1 @@
+export { createTestDatabase, testServices, uniqueName, withDatabase, type TestDatabase } from './testServices.js';

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Makes a fresh clone runnable: system packages (Debian), node_modules, and a build. Uses only
+// Node built-ins, since it runs before `npm ci`. Safe to run again: it does only what is missing.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const say = (line) => process.stderr.write(`bootstrap: ${line}\n`);
+
+const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+const postgresServer = () =>
+  existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`));
+const javaMajor = () => {
+  const out = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const match = /version "(\d+)/.exec(`${out.stderr}${out.stdout}`);
+  return match ? Number(match[1]) : 0;
+};
+
+// Debian package → whether this machine already has what it provides.
+const systemPackages = [
+  ['openjdk-17-jre-headless', () => javaMajor() >= 17],
+  ['maven', () => has('mvn')],
+  ['postgresql', postgresServer],
+];
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.status !== 0) {
+    say(`\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`);
+    process.exit(1);
+  }
+}
+
+const missing = systemPackages.filter(([, present]) => !present()).map(([name]) => name);
+if (missing.length > 0) {
+  if (process.getuid?.() !== 0 || !has('apt-get')) {
+    say(`missing system packages: ${missing.join(', ')}. Install them (Debian/Ubuntu: sudo apt-get install ${missing.join(' ')}) and run again.`);
+    process.exit(1);
+  }
+  say(`installing ${missing.join(', ')} from Debian (first run only)…`);
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+const installedLock = join(root, 'node_modules', '.package-lock.json');
+if (!existsSync(installedLock) || statSync(installedLock).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
+  say('installing npm dependencies (npm ci)…');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+say('building (tsc -b)…');
+run(join(root, 'node_modules', '.bin', 'tsc'), ['-b']);
