@@ -1,4 +1,5 @@
 export * from './schemas/common.js';
+export { StringEnum } from './schemas/stringEnum.js';
 export * from './schemas/anomalyKinds.js';
 export * from './schemas/anomalyEvent.js';
 export * from './schemas/gatewayStatus.js';

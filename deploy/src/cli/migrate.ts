@@ -6,8 +6,14 @@ import { loadMigrateConfig } from './migrateConfig.js';
 
 // `npm run migrate`: GRIDSIGHT_DATABASE_URL, or else the local stack that `npm start` runs.
 async function main(): Promise<number> {
-  const config = loadMigrateConfig(process.env);
-  const databaseUrl = config.databaseUrl ?? (await readRunningStack(loadStackConfig().dataRoot))?.postgresUrl;
+  let config;
+  try {
+    config = loadMigrateConfig(process.env);
+  } catch (error) {
+    console.error(`migrate: ${(error as Error).message}`);
+    return 1;
+  }
+  const databaseUrl = config.GRIDSIGHT_DATABASE_URL ?? (await readRunningStack(loadStackConfig().dataRoot))?.postgresUrl;
   if (!databaseUrl) {
     console.error('migrate: no database: set GRIDSIGHT_DATABASE_URL, or start the local stack with `npm start`');
     return 1;
@@ -15,7 +21,7 @@ async function main(): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   try {
     await client.connect();
-    const result = await migrate(client, { timescale: config.timescale, onProgress: (line) => console.error(`migrate: ${line}`) });
+    const result = await migrate(client, { timescale: config.GRIDSIGHT_TIMESCALE, onProgress: (line) => console.error(`migrate: ${line}`) });
     console.error(`migrate: done (${result.applied.length} applied, ${result.alreadyApplied.length} already applied, ${result.skipped.length} skipped)`);
     return 0;
   } catch (error) {

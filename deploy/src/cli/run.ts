@@ -34,8 +34,20 @@ async function prepare(stack: Stack): Promise<void> {
   say(`schema and topics ready in ${secondsSince(started)}`);
 }
 
+function reportFailure(error: unknown): void {
+  // A StackError or ConfigError is written for the user; anything else is a bug and needs its stack trace.
+  const forUser = isStackError(error) || (error as Error)?.name === 'ConfigError';
+  say(forUser ? `error: ${(error as Error).message}` : `unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+}
+
 async function main(): Promise<number> {
-  const config = loadStackConfig();
+  let config;
+  try {
+    config = loadStackConfig();
+  } catch (error) {
+    reportFailure(error);
+    return 1;
+  }
   const interrupted = new AbortController();
   const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -53,7 +65,7 @@ async function main(): Promise<number> {
     stack = await startStack({ ...config, onProgress: say, signal: interrupted.signal });
   } catch (error) {
     if (isStackError(error, 'ABORTED')) return 130;
-    say(isStackError(error) ? `error: ${error.message}` : `unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    reportFailure(error);
     return 1;
   }
   try {
