@@ -2,7 +2,7 @@
 // Makes a fresh clone runnable: system packages (Debian), node_modules, and a build. Uses only
 // Node built-ins, since it runs before `npm ci`. Safe to run again: it does only what is missing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +23,11 @@ const systemPackages = [
   ['openjdk-17-jre-headless', () => javaMajor() >= 17],
   ['maven', () => has('mvn')],
   ['postgresql', postgresServer],
+  // The broker's session store, and mosquitto as the independent MQTT peer and benchmark baseline.
+  ['redis-server', () => has('redis-server')],
+  ['mosquitto', () => existsSync('/usr/sbin/mosquitto')],
+  ['mosquitto-clients', () => has('mosquitto_pub') && has('mosquitto_sub')],
+  ['python3-venv', () => spawnSync('python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status === 0],
 ];
 
 function run(command, args, options = {}) {
@@ -48,6 +53,18 @@ const installedLock = join(root, 'node_modules', '.package-lock.json');
 if (!existsSync(installedLock) || statSync(installedLock).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
   say('installing npm dependencies (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+// Python tools the tests drive (paho-mqtt as an independent MQTT client, onnxruntime baselines):
+// a private venv, so nothing is installed into the system's Python.
+const venv = join(root, '.venv');
+const requirements = join(root, 'requirements-dev.txt');
+const venvStamp = join(venv, '.requirements-installed');
+if (!existsSync(venvStamp) || statSync(venvStamp).mtimeMs < statSync(requirements).mtimeMs) {
+  say('installing Python test tools into .venv (pip)…');
+  if (!existsSync(join(venv, 'bin', 'python'))) run('python3', ['-m', 'venv', venv]);
+  run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
+  writeFileSync(venvStamp, new Date().toISOString());
 }
 
 say('building (tsc -b)…');
