@@ -6,6 +6,7 @@ export * from './schemas/gatewayStatus.js';
 export * from './schemas/sensorTelemetry.js';
 export * from './schemas/incidentEvent.js';
 export * from './schemas/ticketEvent.js';
+export * from './schemas/accessToken.js';
 export * from './schemas/dlqRecord.js';
 export * from './topics/mqttTopics.js';
 export * from './topics/kafkaTopics.js';
