@@ -1,0 +1,14 @@
+import type { TicketEvent } from '@gridsight/contracts';
+import { isoTime, type IncidentState } from './incidentState.js';
+
+const CLOSING_TRANSITIONS: ReadonlySet<TicketEvent['transition']> = new Set(['closed', 'cancelled']);
+
+/** An incident is closed when its ticket is closed or cancelled; any other transition, or a repeat, changes nothing. */
+export function closeIncident(current: IncidentState, ticketEvent: TicketEvent): IncidentState | undefined {
+  if (!CLOSING_TRANSITIONS.has(ticketEvent.transition) || current.status === 'closed') return undefined;
+  return { ...current, status: 'closed', closedAt: isoTime(ticketEvent.at), version: current.version + 1 };
+}
+
+export function closesIncident(ticketEvent: TicketEvent): boolean {
+  return CLOSING_TRANSITIONS.has(ticketEvent.transition);
+}

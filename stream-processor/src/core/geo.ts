@@ -1,0 +1,39 @@
+import { encodeGeohash, GEO_CELL_PRECISION, type GeoPoint } from '@gridsight/contracts';
+
+const EARTH_RADIUS_M = 6_371_008.8;
+// A geohash of precision p splits longitude into 2^ceil(5p/2) and latitude into 2^floor(5p/2) bands.
+const LON_STEP = 360 / 2 ** Math.ceil((5 * GEO_CELL_PRECISION) / 2);
+const LAT_STEP = 180 / 2 ** Math.floor((5 * GEO_CELL_PRECISION) / 2);
+
+const radians = (degrees: number): number => (degrees * Math.PI) / 180;
+
+/** Great-circle distance (haversine); within a merge radius of metres its error is far below GPS noise. */
+export function distanceM(a: GeoPoint, b: GeoPoint): number {
+  const dLat = radians(b.lat - a.lat);
+  const dLon = radians(b.lon - a.lon);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(radians(a.lat)) * Math.cos(radians(b.lat)) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * The geo cells (geoCellKey precision) that a circle of `radiusM` around `point` touches, sorted.
+ * Any incident within the radius lies in one of them, so locking and searching these cells is
+ * enough to see (and serialise with) every neighbour, across cell borders too.
+ */
+export function cellsWithin(point: GeoPoint, radiusM: number): string[] {
+  const dLat = (radiusM / EARTH_RADIUS_M) * (180 / Math.PI);
+  const cosLat = Math.max(Math.cos(radians(point.lat)), 1e-6);
+  const dLon = Math.min(180, dLat / cosLat);
+  const minLat = Math.max(-90, point.lat - dLat);
+  const maxLat = Math.min(90, point.lat + dLat);
+  const cells = new Set<string>();
+  for (let latBand = Math.floor((minLat + 90) / LAT_STEP); latBand <= Math.floor((maxLat + 90) / LAT_STEP); latBand++) {
+    const lat = Math.min(90, -90 + (latBand + 0.5) * LAT_STEP);
+    for (let lonBand = Math.floor((point.lon - dLon + 180) / LON_STEP); lonBand <= Math.floor((point.lon + dLon + 180) / LON_STEP); lonBand++) {
+      // Longitude wraps at the antimeridian.
+      const lon = ((((lonBand + 0.5) * LON_STEP) % 360) + 360) % 360 - 180;
+      cells.add(encodeGeohash(lat, lon, GEO_CELL_PRECISION));
+    }
+  }
+  return [...cells].sort();
+}

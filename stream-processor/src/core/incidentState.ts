@@ -1,0 +1,41 @@
+import type { AnomalyKind, GeoPoint, IncidentStatus, Source } from '@gridsight/contracts';
+
+/** What one source last said about an incident: when it last saw it, when it last reported it gone. */
+export interface SourceState {
+  lastSeenAt?: string;
+  clearedAt?: string;
+}
+
+/** An incident as dedupe sees it; timestamps are normalised ISO strings (`Date#toISOString`), so they compare as text. */
+export interface IncidentState {
+  incidentId: string;
+  kind: AnomalyKind;
+  status: IncidentStatus;
+  location: GeoPoint;
+  geoCell: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  sightings: number;
+  raisedBy: Source;
+  sources: Source[];
+  /** Keyed by sourceKey. */
+  sourceStates: Record<string, SourceState>;
+  maxConfidence: number;
+  bestSnapshotId?: string;
+  bestSnapshotConfidence?: number;
+  previousIncidentId?: string;
+  clearedAt?: string;
+  clearedBy?: Source;
+  closedAt?: string;
+  version: number;
+}
+
+export const MAX_SOURCES = 256;
+
+export function sourceKey(source: Source): string {
+  return `${source.type}/${source.gatewayId}/${source.deviceId}`;
+}
+
+export function isoTime(timestamp: string): string {
+  return new Date(timestamp).toISOString();
+}
