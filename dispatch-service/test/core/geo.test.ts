@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { boundingBox, cellContaining, distanceMetres } from '../../src/core/geo.js';
+import { cells, square } from './fixtures.js';
+
+describe('geo', () => {
+  it('finds the cell that holds a point, and none outside every cell', () => {
+    assert.equal(cellContaining({ lat: 31.235, lon: 121.485 }, cells)?.cellId, 'cell-b');
+    assert.equal(cellContaining({ lat: 31.0, lon: 121.0 }, cells), undefined);
+  });
+
+  it('settles a point on a shared border the same way every time', () => {
+    assert.equal(cellContaining({ lat: 31.235, lon: 121.48 }, [...cells].reverse())?.cellId, 'cell-a');
+  });
+
+  it('measures metres on the ground and boxes a polygon', () => {
+    const metres = distanceMetres({ lat: 31.23, lon: 121.47 }, { lat: 31.24, lon: 121.47 });
+    assert.ok(Math.abs(metres - 1112) < 5, `${metres}`);
+    assert.deepEqual(boundingBox(square(121.5, 31.25, 0.25)), { minLat: 31.25, minLon: 121.5, maxLat: 31.5, maxLon: 121.75 });
+  });
+});
