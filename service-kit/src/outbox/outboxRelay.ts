@@ -1,0 +1,146 @@
+import type { Producer, TopicMessages } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+
+// First key of the two-key advisory lock: our relays' namespace, apart from any other advisory lock.
+const OUTBOX_LOCK_CLASS = 0x6f757462; // "outb"
+
+export interface OutboxRelayOptions {
+  pool: Pool;
+  /** Connected, idempotent (`idempotent: true`), so a retried send is not written twice. */
+  producer: Producer;
+  /** Which rows this relay publishes. */
+  topics: readonly string[];
+  /** Relays with one name elect one publisher at a time; give each topic set its own name. */
+  name: string;
+  logger: Logger;
+  registry?: Registry;
+  batchSize?: number;
+  /** Pause between polls when there was nothing to publish. */
+  idleDelayMs?: number;
+  maxErrorDelayMs?: number;
+}
+
+export interface RelayRound {
+  /** False when another relay of the same name held the lock this round. */
+  leader: boolean;
+  published: number;
+}
+
+export interface OutboxRelay {
+  /** One round: publish up to batchSize unpublished rows in id order and mark them, if this relay is the leader now. */
+  relayOnce(): Promise<RelayRound>;
+  /** Polls until stop(); errors are logged and retried with backoff. */
+  start(): void;
+  /** Cuts the idle pause short, e.g. right after a transaction wrote outbox rows. */
+  wake(): void;
+  /** Finishes the round in hand, then returns. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The transactional outbox's publisher. Each round is one transaction that first takes a
+ * transaction-scoped advisory lock on the relay's name (so of several instances exactly one
+ * publishes at a time, and a dead one's lock goes with its connection), then sends the oldest
+ * unpublished rows with acks=all and marks them published before committing. A crash between
+ * send and commit re-sends those rows next round: consumers de-duplicate on the eventId header.
+ * Rows are read in id order; ids of one key are ordered by their writers' own locks, so each key's
+ * messages reach Kafka in order.
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { pool, producer, topics, name, logger } = options;
+  const batchSize = options.batchSize ?? 500;
+  const idleDelayMs = options.idleDelayMs ?? 200;
+  const maxErrorDelayMs = options.maxErrorDelayMs ?? 5_000;
+  const published = options.registry
+    ? new Counter({ name: 'gridsight_outbox_published_total', help: 'Outbox rows published to Kafka', labelNames: ['relay'], registers: [options.registry] })
+    : undefined;
+  const failures = options.registry
+    ? new Counter({ name: 'gridsight_outbox_relay_errors_total', help: 'Relay rounds that failed and were retried', labelNames: ['relay'], registers: [options.registry] })
+    : undefined;
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+
+  const relayOnce = async (): Promise<RelayRound> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const lock = await client.query<{ leader: boolean }>('SELECT pg_try_advisory_xact_lock($1::int, hashtext($2)) AS leader', [OUTBOX_LOCK_CLASS, name]);
+      if (!lock.rows[0]?.leader) {
+        await client.query('ROLLBACK');
+        return { leader: false, published: 0 };
+      }
+      const { rows } = await client.query<{ id: string; event_id: string; topic: string; message_key: string; payload: string }>(
+        `SELECT id, event_id, topic, message_key, payload::text AS payload
+           FROM outbox WHERE published_at IS NULL AND topic = ANY($1::text[])
+          ORDER BY id LIMIT $2`,
+        [topics, batchSize],
+      );
+      if (rows.length > 0) {
+        const byTopic = new Map<string, TopicMessages>();
+        for (const row of rows) {
+          let entry = byTopic.get(row.topic);
+          if (!entry) byTopic.set(row.topic, (entry = { topic: row.topic, messages: [] }));
+          entry.messages.push({ key: row.message_key, value: row.payload, headers: { eventId: row.event_id } });
+        }
+        await producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] });
+        await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      }
+      await client.query('COMMIT');
+      published?.inc({ relay: name }, rows.length);
+      return { leader: true, published: rows.length };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  const run = async (): Promise<void> => {
+    let errorDelay = 100;
+    while (running) {
+      try {
+        const round = await relayOnce();
+        errorDelay = 100;
+        if (round.published < batchSize && running) await pause(idleDelayMs);
+      } catch (error) {
+        failures?.inc({ relay: name });
+        logger.warn({ err: error, relay: name, retryInMs: errorDelay }, 'outbox relay round failed; retrying');
+        if (running) await pause(errorDelay);
+        errorDelay = Math.min(errorDelay * 2, maxErrorDelayMs);
+      }
+    }
+  };
+
+  return {
+    relayOnce,
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    wake() {
+      wakeUp?.();
+    },
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, testServices, uniqueName, type TestDatabase } from '@gridsight/deploy/testing';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import pg from 'pg';
+import { pino } from 'pino';
+import { createOutboxRelay, writeOutbox, type OutboxRelay } from '../../src/outbox/index.js';
+
+const logger = pino({ level: 'silent' });
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('outbox relay', function () {
+  this.timeout(120_000);
+  const kafka = new Kafka({ clientId: 'gs-outbox-test', brokers: testServices().kafkaBrokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const topic = uniqueName('gs-outbox');
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  const producers: Producer[] = [];
+  const relays: OutboxRelay[] = [];
+
+  before(async () => {
+    database = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: database.url, max: 6 });
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+  });
+  after(async () => {
+    await Promise.all(relays.map((r) => r.stop()));
+    await Promise.all(producers.map((p) => p.disconnect()));
+    await pool.end();
+    await database.drop();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  const newRelay = async (): Promise<OutboxRelay> => {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    producers.push(producer);
+    const relay = createOutboxRelay({ pool, producer, topics: [topic], name: `test-${topic}`, logger, batchSize: 40, idleDelayMs: 20 });
+    relays.push(relay);
+    return relay;
+  };
+
+  it('lets only one relay of a name publish while another holds the lock', async () => {
+    const relay = await newRelay();
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [0x6f757462, `test-${topic}`]);
+      assert.deepEqual(await relay.relayOnce(), { leader: false, published: 0 });
+      await holder.query('ROLLBACK');
+      assert.equal((await relay.relayOnce()).leader, true);
+    } finally {
+      holder.release();
+    }
+  });
+
+  it('publishes every row exactly once, each key in order, with two relays running at once', async () => {
+    const keys = Array.from({ length: 8 }, (_, i) => `key-${i}`);
+    const total = 400;
+    const [a, b] = [await newRelay(), await newRelay()];
+    a.start();
+    b.start();
+    for (let batch = 0; batch < total / 20; batch++) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const messages = Array.from({ length: 20 }, (_, i) => {
+          const seq = batch * 20 + i;
+          return { eventId: randomUUID(), topic, key: keys[seq % keys.length]!, payload: { seq } };
+        });
+        assert.equal(await writeOutbox(client, messages), 20);
+        assert.equal(await writeOutbox(client, messages.slice(0, 3)), 0, 'a second write of the same eventIds adds nothing');
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+      a.wake();
+    }
+    await waitFor('every row marked published', async () => {
+      const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
+      return rows[0]!.n === '0' ? true : undefined;
+    });
+
+    const consumer = kafka.consumer({ groupId: uniqueName('gs-outbox-reader') });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const received: Array<{ key: string; seq: number; eventId: string }> = [];
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        received.push({ key: message.key!.toString(), seq: (JSON.parse(message.value!.toString()) as { seq: number }).seq, eventId: String(message.headers!.eventId) });
+      },
+    });
+    await waitFor('all messages consumed', async () => (received.length >= total ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await consumer.disconnect();
+
+    assert.equal(received.length, total, 'no message twice');
+    assert.equal(new Set(received.map((m) => m.eventId)).size, total);
+    for (const key of keys) {
+      const seqs = received.filter((m) => m.key === key).map((m) => m.seq);
+      assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y), `${key} arrives in order`);
+    }
+  });
+});
