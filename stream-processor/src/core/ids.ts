@@ -12,13 +12,18 @@ function format(bytes: Buffer): string {
 /**
  * Ids derived from what caused them, so a replay or a second processor deciding the same thing
  * arrives at the same id and the database's unique keys turn the repeat into a no-op.
- * RFC 9562 version 8 (custom) for incidents: the raising event's id is the whole input.
+ * RFC 9562 version 8 (custom): a hash of the namespace and the value.
  */
-export function incidentIdFor(raisingEventId: string): string {
-  const bytes = digest('incident', raisingEventId.toLowerCase());
+export function stableUuid(namespace: string, value: string): string {
+  const bytes = digest(namespace, value.toLowerCase());
   bytes[6] = (bytes[6]! & 0x0f) | 0x80;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   return format(bytes);
+}
+
+/** An incident's id is its raising event's, transformed: the same event can only ever open the same incident. */
+export function incidentIdFor(raisingEventId: string): string {
+  return stableUuid('incident', raisingEventId);
 }
 
 /** RFC 9562 version 7 whose time is `atMs` and whose other bits come from `parts`. */

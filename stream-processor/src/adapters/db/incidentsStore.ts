@@ -1,0 +1,125 @@
+import type { AnomalyKind, IncidentStatus, Source } from '@gridsight/contracts';
+import type { ClientBase } from 'pg';
+import type { IncidentState, SourceState } from '../../core/incidentState.js';
+
+type Sql = Pick<ClientBase, 'query'>;
+
+interface IncidentRow {
+  incident_id: string;
+  kind: AnomalyKind;
+  status: IncidentStatus;
+  lat: number;
+  lon: number;
+  geo_cell: string;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  sightings: number;
+  raised_by: Source;
+  sources: Source[];
+  source_states: Record<string, SourceState>;
+  max_confidence: number;
+  best_snapshot_id: string | null;
+  best_snapshot_confidence: number | null;
+  previous_incident_id: string | null;
+  cleared_at: Date | null;
+  cleared_by: Source | null;
+  closed_at: Date | null;
+  version: number;
+}
+
+const COLUMNS = `incident_id, kind, status, lat, lon, geo_cell, first_seen_at, last_seen_at, sightings, raised_by, sources, source_states,
+  max_confidence, best_snapshot_id, best_snapshot_confidence, previous_incident_id, cleared_at, cleared_by, closed_at, version`;
+
+function toState(row: IncidentRow): IncidentState {
+  return {
+    incidentId: row.incident_id,
+    kind: row.kind,
+    status: row.status,
+    location: { lat: row.lat, lon: row.lon },
+    geoCell: row.geo_cell,
+    firstSeenAt: row.first_seen_at.toISOString(),
+    lastSeenAt: row.last_seen_at.toISOString(),
+    sightings: row.sightings,
+    raisedBy: row.raised_by,
+    sources: row.sources,
+    sourceStates: row.source_states,
+    maxConfidence: row.max_confidence,
+    ...(row.best_snapshot_id ? { bestSnapshotId: row.best_snapshot_id } : {}),
+    ...(row.best_snapshot_confidence !== null ? { bestSnapshotConfidence: row.best_snapshot_confidence } : {}),
+    ...(row.previous_incident_id ? { previousIncidentId: row.previous_incident_id } : {}),
+    ...(row.cleared_at ? { clearedAt: row.cleared_at.toISOString() } : {}),
+    ...(row.cleared_by ? { clearedBy: row.cleared_by } : {}),
+    ...(row.closed_at ? { closedAt: row.closed_at.toISOString() } : {}),
+    version: row.version,
+  };
+}
+
+/**
+ * The incidents dedupe must see around the locked cells: every live one, and the closed ones of
+ * the last `repeatWindowDays` (a sighting near them opens a repeat linked to them).
+ */
+export async function loadIncidentsInCells(client: Sql, cells: readonly string[], kinds: readonly string[], repeatWindowDays: number): Promise<IncidentState[]> {
+  if (cells.length === 0) return [];
+  const { rows } = await client.query<IncidentRow>(
+    `SELECT ${COLUMNS} FROM incidents
+      WHERE geo_cell = ANY($1::text[]) AND kind = ANY($2::text[])
+        AND (status <> 'closed' OR closed_at > now() - make_interval(days => $3))`,
+    [cells, kinds, repeatWindowDays],
+  );
+  return rows.map(toState);
+}
+
+export async function loadIncidentsById(client: Sql, incidentIds: readonly string[]): Promise<IncidentState[]> {
+  if (incidentIds.length === 0) return [];
+  const { rows } = await client.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE incident_id = ANY($1::uuid[])`, [incidentIds]);
+  return rows.map(toState);
+}
+
+export async function cellsOfIncidents(client: Sql, incidentIds: readonly string[]): Promise<string[]> {
+  if (incidentIds.length === 0) return [];
+  const { rows } = await client.query<{ geo_cell: string }>('SELECT DISTINCT geo_cell FROM incidents WHERE incident_id = ANY($1::uuid[])', [incidentIds]);
+  return rows.map((r) => r.geo_cell);
+}
+
+/** Writes the incidents as decided: new ones inserted, changed ones replaced. */
+export async function saveIncidents(client: Sql, incidents: readonly IncidentState[]): Promise<void> {
+  if (incidents.length === 0) return;
+  const column = <T>(pick: (i: IncidentState) => T): T[] => incidents.map(pick);
+  const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+  await client.query(
+    `INSERT INTO incidents (incident_id, kind, status, lat, lon, geo_cell, first_seen_at, last_seen_at, sightings, raised_by, sources,
+                            source_states, max_confidence, best_snapshot_id, best_snapshot_confidence, previous_incident_id,
+                            cleared_at, cleared_by, closed_at, version)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+                          $9::int[], $10::jsonb[], $11::jsonb[], $12::jsonb[], $13::real[], $14::uuid[], $15::real[], $16::uuid[],
+                          $17::timestamptz[], $18::jsonb[], $19::timestamptz[], $20::int[])
+     ON CONFLICT (incident_id) DO UPDATE SET
+       status = excluded.status, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
+       sightings = excluded.sightings, sources = excluded.sources, source_states = excluded.source_states,
+       max_confidence = excluded.max_confidence, best_snapshot_id = excluded.best_snapshot_id,
+       best_snapshot_confidence = excluded.best_snapshot_confidence, cleared_at = excluded.cleared_at,
+       cleared_by = excluded.cleared_by, closed_at = excluded.closed_at, version = excluded.version, updated_at = now()`,
+    [
+      column((i) => i.incidentId),
+      column((i) => i.kind),
+      column((i) => i.status),
+      column((i) => i.location.lat),
+      column((i) => i.location.lon),
+      column((i) => i.geoCell),
+      column((i) => i.firstSeenAt),
+      column((i) => i.lastSeenAt),
+      column((i) => i.sightings),
+      column((i) => json(i.raisedBy)),
+      column((i) => json(i.sources)),
+      column((i) => json(i.sourceStates)),
+      column((i) => i.maxConfidence),
+      column((i) => i.bestSnapshotId ?? null),
+      column((i) => i.bestSnapshotConfidence ?? null),
+      column((i) => i.previousIncidentId ?? null),
+      column((i) => i.clearedAt ?? null),
+      column((i) => json(i.clearedBy)),
+      column((i) => i.closedAt ?? null),
+      column((i) => i.version),
+    ],
+  );
+}
