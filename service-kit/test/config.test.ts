@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { ConfigError, loadEnvConfig } from '../src/index.js';
 
@@ -20,5 +23,13 @@ describe('loadEnvConfig', () => {
     assert.throws(() => loadEnvConfig(Schema, { GRIDSIGHT_URL: 'x', GRIDSIGHT_PORT: '70000' }), (e: unknown) => e instanceof ConfigError && /GRIDSIGHT_PORT must be <= 65535/.test(e.message));
     assert.throws(() => loadEnvConfig(Schema, { GRIDSIGHT_URL: 'x', GRIDSIGHT_PORT: 'abc' }), /GRIDSIGHT_PORT must be integer/);
     assert.throws(() => loadEnvConfig(Schema, {}), /GRIDSIGHT_URL is required/);
+  });
+
+  it('reads a variable from the file named by <NAME>_FILE, as Docker secrets are mounted', () => {
+    const secret = join(mkdtempSync(join(tmpdir(), 'gs-config-')), 'url');
+    writeFileSync(secret, 'postgres://app:s3cret@db/gridsight\n');
+    assert.equal(loadEnvConfig(Schema, { GRIDSIGHT_URL_FILE: secret }).GRIDSIGHT_URL, 'postgres://app:s3cret@db/gridsight');
+    assert.equal(loadEnvConfig(Schema, { GRIDSIGHT_URL: 'direct', GRIDSIGHT_URL_FILE: secret }).GRIDSIGHT_URL, 'direct');
+    assert.throws(() => loadEnvConfig(Schema, { GRIDSIGHT_URL_FILE: '/nonexistent/secret' }), /GRIDSIGHT_URL_FILE=\/nonexistent\/secret cannot be read \(ENOENT\)/);
   });
 });
