@@ -43,6 +43,7 @@ const mocha = spawn(join(root, 'node_modules', '.bin', 'mocha'), specs.length > 
     ...process.env,
     GRIDSIGHT_TEST_PG_URL: services.postgresUrl,
     GRIDSIGHT_TEST_KAFKA_BROKERS: services.kafkaBrokers.join(','),
+    ...(services.redisUrl ? { GRIDSIGHT_TEST_REDIS_URL: services.redisUrl } : {}),
     GRIDSIGHT_TEST_SUMMARY_FILE: summaryFile,
   },
 });

@@ -4,7 +4,8 @@ import type { ContractValidationError } from './contractErrors.js';
 /** The DLQ record for a refused payload: its bytes (cut at a bound) and the reason, so nothing refused is lost from view. */
 export function dlqRecordFor(
   payload: Uint8Array | string,
-  error: Pick<ContractValidationError, 'code' | 'message' | 'errors'>,
+  // Any component's stable code, not only the contract's own (e.g. the broker's BRIDGE_GATEWAY_MISMATCH).
+  error: Pick<ContractValidationError, 'message' | 'errors'> & { code: string },
   origin: DlqRecord['origin'],
   rejectedAt: Date,
 ): DlqRecord {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { startKafka, type KafkaServer } from './kafkaServer.js';
 import { assertPortFree, type PortClaim } from './ports.js';
 import { startPostgres, type PostgresServer } from './postgresServer.js';
+import { startRedis, type RedisServer } from './redisServer.js';
 import type { ExitStatus } from './runCommand.js';
 import { STACK_SETTINGS } from './stackConfig.js';
 import { StackError, isStackError } from './stackError.js';
@@ -13,6 +14,7 @@ export interface StackOptions {
   kafkaPort: number;
   kafkaControllerPort: number;
   pgPort: number;
+  redisPort: number;
   /** One line per step, for a terminal: "kafka: up on 127.0.0.1:9092 in 6.1 s". */
   onProgress?: (line: string) => void;
   /** Aborting stops whatever has started and makes startStack reject with code ABORTED. */
@@ -20,16 +22,18 @@ export interface StackOptions {
 }
 
 export interface ServiceExit extends ExitStatus {
-  service: 'kafka' | 'postgres';
+  service: 'kafka' | 'postgres' | 'redis';
   logFile: string;
 }
 
 export interface Stack {
   kafkaBrokers: string[];
   postgresUrl: string;
-  /** Resolves if Kafka or PostgreSQL exits on its own while the stack is up; never after stop(). */
+  /** The broker's session store. */
+  redisUrl: string;
+  /** Resolves if Kafka, PostgreSQL or Redis exits on its own while the stack is up; never after stop(). */
   unexpectedExit: Promise<ServiceExit>;
-  /** Stops both servers cleanly (SIGKILL only past a 20 s grace) and removes stack.json. */
+  /** Stops all servers cleanly (SIGKILL only past a 20 s grace) and removes stack.json. */
   stop(): Promise<void>;
 }
 
@@ -54,7 +58,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       calledOff.abort();
       throw error;
     });
-  const [kafka, postgres] = await Promise.allSettled([
+  const [kafka, postgres, redis] = await Promise.allSettled([
     callOffOnFailure(
       startKafka({
         dataDir: join(dataRoot, 'kafka'),
@@ -65,13 +69,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       }),
     ),
     callOffOnFailure(startPostgres({ dataDir: join(dataRoot, 'postgres'), port: options.pgPort, signal, onProgress })),
+    callOffOnFailure(startRedis({ dataDir: join(dataRoot, 'redis'), port: options.redisPort, signal, onProgress })),
   ]);
 
-  if (kafka.status === 'rejected' || postgres.status === 'rejected') {
-    await Promise.all([kafka, postgres].map((start) => (start.status === 'fulfilled' ? start.value.stop() : undefined)));
-    throw rootCause([kafka, postgres]);
+  if (kafka.status === 'rejected' || postgres.status === 'rejected' || redis.status === 'rejected') {
+    await Promise.all([kafka, postgres, redis].map((start) => (start.status === 'fulfilled' ? start.value.stop() : undefined)));
+    throw rootCause([kafka, postgres, redis]);
   }
-  return runningStack(dataRoot, kafka.value, postgres.value);
+  return runningStack(dataRoot, kafka.value, postgres.value, redis.value);
 }
 
 function portClaims(options: StackOptions): PortClaim[] {
@@ -79,6 +84,7 @@ function portClaims(options: StackOptions): PortClaim[] {
     { port: options.kafkaPort, likelyHolder: 'another Kafka', setting: STACK_SETTINGS.kafkaPort },
     { port: options.kafkaControllerPort, likelyHolder: 'another Kafka', setting: STACK_SETTINGS.kafkaControllerPort },
     { port: options.pgPort, likelyHolder: 'another PostgreSQL', setting: STACK_SETTINGS.pgPort },
+    { port: options.redisPort, likelyHolder: 'another Redis', setting: STACK_SETTINGS.redisPort },
   ];
 }
 
@@ -88,30 +94,32 @@ function rootCause(results: PromiseSettledResult<unknown>[]): unknown {
   return errors.find((error) => !isStackError(error, 'ABORTED')) ?? errors[0];
 }
 
-async function runningStack(dataRoot: string, kafka: KafkaServer, postgres: PostgresServer): Promise<Stack> {
+async function runningStack(dataRoot: string, kafka: KafkaServer, postgres: PostgresServer, redis: RedisServer): Promise<Stack> {
   let stopping: Promise<void> | undefined;
   const unexpectedExit = new Promise<ServiceExit>((resolve) => {
-    const watch = (service: ServiceExit['service'], server: KafkaServer | PostgresServer): void => {
+    const watch = (service: ServiceExit['service'], server: KafkaServer | PostgresServer | RedisServer): void => {
       void server.exited.then((exit) => {
         if (!stopping) resolve({ service, logFile: server.logFile, ...exit });
       });
     };
     watch('kafka', kafka);
     watch('postgres', postgres);
+    watch('redis', redis);
   });
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await removeStackState(dataRoot);
-      await Promise.all([kafka.stop(), postgres.stop()]);
+      await Promise.all([kafka.stop(), postgres.stop(), redis.stop()]);
     })();
     return stopping;
   };
   const kafkaBrokers = kafka.brokers;
   const postgresUrl = postgres.url;
-  const state = { pid: process.pid, kafkaBrokers, postgresUrl, startedAt: new Date().toISOString() };
+  const redisUrl = redis.url;
+  const state = { pid: process.pid, kafkaBrokers, postgresUrl, redisUrl, startedAt: new Date().toISOString() };
   await writeStackState(dataRoot, state).catch(async (error: unknown) => {
     await stop();
     throw error;
   });
-  return { kafkaBrokers, postgresUrl, unexpectedExit, stop };
+  return { kafkaBrokers, postgresUrl, redisUrl, unexpectedExit, stop };
 }

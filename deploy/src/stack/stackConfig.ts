@@ -12,6 +12,8 @@ export interface StackConfig {
   readonly kafkaControllerPort: number;
   /** PostgreSQL on 127.0.0.1; not 5432, so it never collides with a system cluster. */
   readonly pgPort: number;
+  /** Redis on 127.0.0.1: the MQTT broker's session store. */
+  readonly redisPort: number;
 }
 
 export const STACK_SETTINGS = {
@@ -19,6 +21,7 @@ export const STACK_SETTINGS = {
   kafkaPort: 'GRIDSIGHT_KAFKA_PORT',
   kafkaControllerPort: 'GRIDSIGHT_KAFKA_CONTROLLER_PORT',
   pgPort: 'GRIDSIGHT_PG_PORT',
+  redisPort: 'GRIDSIGHT_REDIS_PORT',
 } as const satisfies Record<keyof StackConfig, string>;
 
 export const STACK_DEFAULTS = {
@@ -26,6 +29,7 @@ export const STACK_DEFAULTS = {
   kafkaPort: 9092,
   kafkaControllerPort: 9093,
   pgPort: 55432,
+  redisPort: 56379,
 } as const satisfies StackConfig;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -36,8 +40,9 @@ export function loadStackConfig(env: Env = process.env): StackConfig {
     kafkaPort: port(env, 'kafkaPort'),
     kafkaControllerPort: port(env, 'kafkaControllerPort'),
     pgPort: port(env, 'pgPort'),
+    redisPort: port(env, 'redisPort'),
   };
-  const ports = ['kafkaPort', 'kafkaControllerPort', 'pgPort'] as const;
+  const ports = ['kafkaPort', 'kafkaControllerPort', 'pgPort', 'redisPort'] as const;
   for (const [i, a] of ports.entries()) {
     for (const b of ports.slice(i + 1)) {
       if (config[a] === config[b]) {
@@ -54,7 +59,7 @@ function raw(env: Env, key: keyof StackConfig): string | undefined {
   return value === '' ? undefined : value;
 }
 
-function port(env: Env, key: 'kafkaPort' | 'kafkaControllerPort' | 'pgPort'): number {
+function port(env: Env, key: 'kafkaPort' | 'kafkaControllerPort' | 'pgPort' | 'redisPort'): number {
   const value = raw(env, key);
   if (value === undefined) return STACK_DEFAULTS[key];
   const number = /^\d+$/.test(value) ? Number(value) : NaN;

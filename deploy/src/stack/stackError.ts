@@ -13,6 +13,7 @@ export type StackErrorCode =
   | 'MAVEN_FAILED'
   | 'POSTGRES_MISSING'
   | 'POSTGRES_USER_MISSING'
+  | 'REDIS_MISSING'
   | 'COMMAND_FAILED'
   | 'EXITED_EARLY'
   | 'WRONG_SERVER'

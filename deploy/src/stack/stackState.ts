@@ -7,6 +7,8 @@ export interface StackState {
   pid: number;
   kafkaBrokers: string[];
   postgresUrl: string;
+  /** Absent in a state written before Redis joined the stack. */
+  redisUrl?: string;
   startedAt: string;
 }
 
@@ -27,6 +29,7 @@ export function parseStackState(text: string): StackState | undefined {
     Array.isArray(state?.kafkaBrokers) &&
     state.kafkaBrokers.every((broker) => typeof broker === 'string') &&
     typeof state.postgresUrl === 'string' &&
+    (state.redisUrl === undefined || typeof state.redisUrl === 'string') &&
     typeof state.startedAt === 'string';
   return valid ? (state as StackState) : undefined;
 }

@@ -1,1 +1,1 @@
-export { createTestDatabase, testServices, uniqueName, withDatabase, type TestDatabase } from './testServices.js';
+export { createTestDatabase, testRedisUrl, testServices, uniqueName, withDatabase, type TestDatabase } from './testServices.js';

@@ -15,6 +15,15 @@ export function testServices(): { postgresUrl: string; kafkaBrokers: string[] } 
   return { postgresUrl, kafkaBrokers: kafkaBrokers.split(',') };
 }
 
+/** The stack's Redis (the broker's session store); a stack started before Redis joined it has none. */
+export function testRedisUrl(): string {
+  const redisUrl = process.env.GRIDSIGHT_TEST_REDIS_URL;
+  if (!redisUrl) {
+    throw new Error('GRIDSIGHT_TEST_REDIS_URL is not set: run the tests with `npm test` on a stack that includes Redis (restart an older `npm start`)');
+  }
+  return redisUrl;
+}
+
 /** Names that never collide between runs or parallel suites (after kafkajs's secureRandom topics). */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
