@@ -1,7 +1,7 @@
 import { geoCellKey, type AnomalyEvent } from '@gridsight/contracts';
 import { testServices, uniqueName } from '@gridsight/deploy/testing';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import pg from 'pg';
+import type pg from 'pg';
 
 export const kafka = new Kafka({ clientId: 'gs-sp-test', brokers: testServices().kafkaBrokers, logLevel: logLevel.NOTHING });
 
