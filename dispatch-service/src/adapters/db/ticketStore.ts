@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { ticketEventCodec, type TicketEvent } from '@gridsight/contracts';
+import { writeOutbox } from '@gridsight/service-kit';
 import type { Actor, TicketChange } from '../../core/ticketStateMachine.js';
 import type { TicketPlan } from '../../core/ticketPlan.js';
 import { toContractTicket, type TicketRow } from './ticketRows.js';
@@ -111,7 +112,7 @@ async function recordTransition(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [row.ticket_id, event.seq, event.eventId, now, event.transition, event.from, event.to, event.actor.type, event.actor.id ?? null, event.note ?? null, event.photoUrl ?? null, row.assignee_id],
   );
-  await client.query('INSERT INTO outbox (event_id, topic, message_key, payload, created_at) VALUES ($1, $2, $3, $4, $5)', [event.eventId, topic, row.ticket_id, event, now]);
+  await writeOutbox(client, [{ eventId: event.eventId, topic, key: row.ticket_id, payload: event }]);
   const notice: TicketNotice = {
     ticketId: row.ticket_id,
     seq: event.seq,

@@ -1,0 +1,104 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { Identifier, StringEnum, TICKET_STATUSES, type TicketStatus } from '@gridsight/contracts';
+import { DispatchError } from '../../../errors.js';
+import { actOnTicket } from '../../../workflows/actOnTicket.js';
+import { auditTrail, getTicket, listTickets } from '../../db/ticketQueries.js';
+import { actorOf, requireUser } from '../authenticate.js';
+import type { HttpDeps } from '../server.js';
+import { ActionBody, AuditEntry, TICKET_ACTIONS, TicketIdParams, TicketView } from '../schemas.js';
+import { auditView, ticketView } from '../views.js';
+
+const errors = {
+  400: { $ref: 'ErrorResponse#' },
+  401: { $ref: 'ErrorResponse#' },
+  403: { $ref: 'ErrorResponse#' },
+  404: { $ref: 'ErrorResponse#' },
+  409: { $ref: 'ErrorResponse#' },
+} as const;
+
+const ACTIVE_FOR_WORKER: TicketStatus[] = ['assigned', 'accepted', 'in_progress', 'resolved'];
+
+export const ticketRoutes =
+  (deps: HttpDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { pool } = deps.workflows;
+    const photoUrl = (photoId: string) => `${deps.publicUrl}/api/v1/photos/${photoId}`;
+
+    app.get(
+      '/tickets',
+      {
+        schema: {
+          tags: ['tickets'],
+          description: 'Most urgent first. Workers get only their own tickets (by default the ones still on their plate); supervisors and ops see all.',
+          querystring: Type.Object(
+            {
+              status: Type.Optional(Type.Array(StringEnum(TICKET_STATUSES), { maxItems: TICKET_STATUSES.length })),
+              cellId: Type.Optional(Identifier('Only tickets of this grid cell')),
+              assigneeId: Type.Optional(Identifier('Only tickets of this worker (supervisors and ops)')),
+              limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+              access_token: Type.Optional(Type.String()),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Object({ tickets: Type.Array(TicketView) }), ...errors },
+        },
+      },
+      async (request) => {
+        const claims = requireUser(request);
+        const { status, cellId, assigneeId, limit } = request.query;
+        const isWorker = claims.role === 'worker';
+        if (isWorker && assigneeId !== undefined && assigneeId !== claims.sub) throw new DispatchError('DSP_FORBIDDEN', 'workers see only their own tickets');
+        const rows = await listTickets(pool, {
+          limit,
+          ...(isWorker ? { assigneeId: claims.sub } : assigneeId ? { assigneeId } : {}),
+          ...(status ? { statuses: status } : isWorker ? { statuses: ACTIVE_FOR_WORKER } : {}),
+          ...(cellId ? { cellId } : {}),
+        });
+        return { tickets: rows.map((r) => ticketView(r, deps.publicUrl)) };
+      },
+    );
+
+    const visibleTicket = async (ticketId: string, claims: { role: string; sub: string }) => {
+      const row = await getTicket(pool, ticketId);
+      // A worker learns nothing about other workers' tickets, not even that they exist.
+      if (!row || (claims.role === 'worker' && row.assignee_id !== claims.sub)) {
+        throw new DispatchError('DSP_NOT_FOUND', `no ticket ${ticketId}${claims.role === 'worker' ? ' among your tickets' : ''}`);
+      }
+      return row;
+    };
+
+    app.get('/tickets/:ticketId', { schema: { tags: ['tickets'], params: TicketIdParams, response: { 200: TicketView, ...errors } } }, async (request) => {
+      const claims = requireUser(request);
+      return ticketView(await visibleTicket(request.params.ticketId, claims), deps.publicUrl);
+    });
+
+    app.get(
+      '/tickets/:ticketId/events',
+      { schema: { tags: ['tickets'], description: 'The audit trail, oldest first', params: TicketIdParams, response: { 200: Type.Object({ events: Type.Array(AuditEntry) }), ...errors } } },
+      async (request) => {
+        const claims = requireUser(request);
+        await visibleTicket(request.params.ticketId, claims);
+        return { events: (await auditTrail(pool, request.params.ticketId)).map(auditView) };
+      },
+    );
+
+    app.post(
+      '/tickets/:ticketId/actions',
+      {
+        schema: {
+          tags: ['tickets'],
+          description: 'Workers: accept, start, resolve (with photoId). Supervisors: verify, reject, reopen, cancel, assign, reassign, escalate, close. Ops: assign, reassign, escalate, close.',
+          params: TicketIdParams,
+          body: ActionBody,
+          response: { 200: TicketView, ...errors },
+        },
+      },
+      async (request) => {
+        const claims = requireUser(request);
+        const { action, ...rest } = request.body;
+        const row = await actOnTicket(deps.workflows, request.params.ticketId, actorOf(claims), { transition: TICKET_ACTIONS[action], ...rest }, photoUrl);
+        return ticketView({ ...row, snapshot_id: (await getTicket(pool, row.ticket_id))?.snapshot_id ?? null }, deps.publicUrl);
+      },
+    );
+  };
