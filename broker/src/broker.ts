@@ -95,9 +95,11 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
     health,
     close: () =>
       (closing ??= (async () => {
-        await listeners.close();
+        const listenersClosed = listeners.close();
+        // Messages already handed to Kafka still get their PUBACK; later ones are refused and resent.
         await bridge.close(Math.min(10_000, config.shutdownTimeoutMs / 2));
         await mqtt.close();
+        await listenersClosed;
         await store.close();
         await ops.close();
       })()),

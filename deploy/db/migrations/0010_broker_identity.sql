@@ -14,21 +14,19 @@ CREATE TABLE service_accounts (
 -- A revoked or rotated credential must stop working at once on every broker instance, not when
 -- a cache expires: each broker LISTENs on this channel, drops its cached verdict and disconnects
 -- the live session. The payload is `gateway:<id>` or `service:<id>`.
+-- Trigger arguments: the identity kind and the id column of the table.
 CREATE FUNCTION notify_mqtt_identity_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE
-  kind text := CASE TG_TABLE_NAME WHEN 'gateways' THEN 'gateway' ELSE 'service' END;
-  id   text := CASE TG_TABLE_NAME WHEN 'gateways' THEN OLD.gateway_id ELSE OLD.account_id END;
 BEGIN
-  PERFORM pg_notify('mqtt_identity_changed', kind || ':' || id);
+  PERFORM pg_notify('mqtt_identity_changed', TG_ARGV[0] || ':' || (to_jsonb(OLD) ->> TG_ARGV[1]));
   RETURN NULL;
 END;
 $$;
 
 CREATE TRIGGER gateways_identity_changed
   AFTER UPDATE OF secret_hash, cert_fingerprint, state OR DELETE ON gateways
-  FOR EACH ROW EXECUTE FUNCTION notify_mqtt_identity_changed();
+  FOR EACH ROW EXECUTE FUNCTION notify_mqtt_identity_changed('gateway', 'gateway_id');
 
 CREATE TRIGGER service_accounts_identity_changed
   AFTER UPDATE OF secret_hash, state OR DELETE ON service_accounts
-  FOR EACH ROW EXECUTE FUNCTION notify_mqtt_identity_changed();
+  FOR EACH ROW EXECUTE FUNCTION notify_mqtt_identity_changed('service', 'account_id');

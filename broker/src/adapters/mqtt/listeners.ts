@@ -22,7 +22,7 @@ export interface ListenerOptions {
 
 export interface Listeners {
   ports: Partial<Record<ListenerName, number>>;
-  /** Stops accepting; open connections are closed by aedes. */
+  /** Stops accepting at once; resolves when the open connections (which aedes closes) are gone too. */
   close(): Promise<void>;
 }
 

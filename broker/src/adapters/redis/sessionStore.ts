@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
 
 const require = createRequire(import.meta.url);
 
@@ -10,9 +11,10 @@ export interface SessionStoreOptions {
   maxDelivery: number;
 }
 
-interface AsyncRedisPersistenceConstructor {
-  new (options: Record<string, unknown>): unknown;
+interface AsyncRedisPersistence {
+  createRetainedStreamCombi(patterns: string[]): AsyncIterable<unknown>;
 }
+type AsyncRedisPersistenceConstructor = new (options: Record<string, unknown>) => AsyncRedisPersistence;
 
 /**
  * aedes's persistence in Redis: subscriptions, QoS 1 sessions, retained messages, wills. Redis is
@@ -20,17 +22,24 @@ interface AsyncRedisPersistenceConstructor {
  * silently dropping sessions.
  */
 export function createSessionStore(options: SessionStoreOptions): unknown {
-  // CommonJS only, and aedes 1.x needs its async class, not the callback factory the package's main exports.
-  const AsyncRedisPersistence = require('aedes-persistence-redis/asyncPersistence.js') as AsyncRedisPersistenceConstructor;
+  // CommonJS only; aedes 1.x needs the async class, not the callback wrapper the package's main exports.
+  const Base = require('aedes-persistence-redis/asyncPersistence.js') as AsyncRedisPersistenceConstructor;
+  // aedes 1.2 pipes the retained messages (`stream.pipe`), but this persistence yields an async
+  // generator; without the conversion every SUBSCRIBE crashes the broker with "stream.pipe is not a function".
+  class RedisSessionStore extends Base {
+    override createRetainedStreamCombi(patterns: string[]): Readable {
+      return Readable.from(super.createRetainedStreamCombi(patterns));
+    }
+  }
   const url = new URL(options.redisUrl);
-  return new AsyncRedisPersistence({
+  return new RedisSessionStore({
     host: url.hostname,
     port: Number(url.port || 6379),
     password: url.password ? decodeURIComponent(url.password) : undefined,
     db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
     maxSessionDelivery: options.maxDelivery,
     packetTTL: () => options.packetTtlSeconds,
-    // Fail a command after a few seconds rather than queueing it forever while Redis is down.
+    // Fail a command after a few retries rather than queueing it forever while Redis is down.
     maxRetriesPerRequest: 3,
   });
 }

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { KAFKA_TOPICS, mqttTopics, type DlqRecord } from '@gridsight/contracts';
+import mqtt from 'mqtt';
+import { anomalyEvent } from '../support/fixtures.js';
+import { kafkaTail, type KafkaTail } from '../support/kafkaTail.js';
+import { closedWithin, connectGateway, grantedQos, refusalCode } from '../support/mqttClients.js';
+import { startTestBroker, type TestBroker } from '../support/testBroker.js';
+import { malformedEvents } from './malformedPayloads.js';
+
+// MQTT 3.1.1 CONNACK return codes.
+const IDENTIFIER_REJECTED = 2;
+const BAD_USERNAME_OR_PASSWORD = 4;
+
+describe('the broker refuses bad clients and bad input, and good gateways lose nothing meanwhile', function () {
+  this.timeout(120_000);
+  let broker: TestBroker;
+  let tail: KafkaTail;
+  let url: string;
+
+  before(async () => {
+    broker = await startTestBroker({
+      env: { GRIDSIGHT_MQTT_RATE_PER_SECOND: '100', GRIDSIGHT_MQTT_RATE_BURST: '300', GRIDSIGHT_MQTT_RATE_MAX_DELAY_MS: '1000', GRIDSIGHT_MQTT_MAX_PACKET_BYTES: String(256 * 1024) },
+    });
+    tail = await kafkaTail(broker.kafkaBrokers, [KAFKA_TOPICS.anomalyEvents, KAFKA_TOPICS.anomalyEventsDlq]);
+    url = `mqtt://127.0.0.1:${broker.tcpPort}`;
+  });
+  after(async () => {
+    await tail?.close();
+    await broker?.close();
+  });
+
+  it('refuses a wrong password and an unknown gateway with "bad username or password"', async () => {
+    const gateway = await broker.provisionGateway();
+    assert.equal(await refusalCode(url, { clientId: gateway.id, username: gateway.id, password: 'wrong' }), BAD_USERNAME_OR_PASSWORD);
+    assert.equal(await refusalCode(url, { clientId: 'gw-nobody', username: 'gw-nobody', password: 'x' }), BAD_USERNAME_OR_PASSWORD);
+    assert.equal(await refusalCode(url, { clientId: gateway.id }), BAD_USERNAME_OR_PASSWORD);
+  });
+
+  it('refuses a client id that is not the gateway\'s own, so no one can take over another session', async () => {
+    const a = await broker.provisionGateway();
+    const b = await broker.provisionGateway();
+    assert.equal(await refusalCode(url, { clientId: b.id, username: a.id, password: a.password }), IDENTIFIER_REJECTED);
+    const token = await broker.token('w-1', 'worker');
+    assert.equal(await refusalCode(url, { clientId: a.id, username: 'token', password: token }), IDENTIFIER_REJECTED);
+    assert.equal(await refusalCode(url, { clientId: 'token/w-2/phone', username: 'token', password: token }), IDENTIFIER_REJECTED);
+  });
+
+  it('disconnects a revoked gateway at once and refuses it from then on', async () => {
+    const gateway = await broker.provisionGateway();
+    const client = await connectGateway(broker.tcpPort, gateway);
+    await broker.sql("UPDATE gateways SET state = 'revoked', revoked_at = now() WHERE gateway_id = $1", [gateway.id]);
+    await closedWithin(client, 5000);
+    await client.endAsync(true);
+    assert.equal(await refusalCode(url, { clientId: gateway.id, username: gateway.id, password: gateway.password }), BAD_USERNAME_OR_PASSWORD);
+  });
+
+  it('disconnects gateway A publishing as gateway B, without PUBACK, and writes nothing for B', async () => {
+    const a = await broker.provisionGateway();
+    const b = await broker.provisionGateway();
+    const client = await connectGateway(broker.tcpPort, a);
+    const event = anomalyEvent(b.id);
+    const closed = closedWithin(client, 5000);
+    const acked = client.publishAsync(mqttTopics.gatewayEvents(b.id), JSON.stringify(event), { qos: 1 }).then(() => true, () => false);
+    await closed;
+    await client.endAsync(true);
+    assert.equal(await acked, false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(tail.records.filter((r) => r.value.includes(event.eventId)).length, 0);
+  });
+
+  it('answers SUBACK 0x80 to # and $SYS from a gateway or a worker, and keeps the connection', async () => {
+    const gateway = await broker.provisionGateway();
+    const client = await connectGateway(broker.tcpPort, gateway);
+    assert.deepEqual(await grantedQos(client, ['#', '$SYS/#', 'v1/gateways/+/commands', mqttTopics.gatewayCommands(gateway.id)], 1), [128, 128, 128, 1]);
+    assert.ok(client.connected);
+    await client.endAsync();
+    const worker = await mqtt.connectAsync(url, { clientId: 'token/w-5/phone', username: 'token', password: await broker.token('w-5', 'worker'), protocolVersion: 4, reconnectPeriod: 0 });
+    assert.deepEqual(await grantedQos(worker, ['#', 'v1/workers/w-6/tickets', 'v1/workers/w-5/tickets'], 1), [128, 128, 1]);
+    assert.ok(worker.connected);
+    await worker.endAsync();
+    const ops = await mqtt.connectAsync(url, { clientId: 'token/o-1/console', username: 'token', password: await broker.token('o-1', 'ops'), protocolVersion: 4, reconnectPeriod: 0 });
+    assert.deepEqual(await grantedQos(ops, ['#', '$SYS/#'], 0), [0, 0]);
+    await ops.endAsync();
+  });
+
+  it('refuses expired and foreign-signed tokens', async () => {
+    assert.equal(await refusalCode(url, { clientId: 'token/w-1/x', username: 'token', password: await broker.token('w-1', 'worker', -60) }), BAD_USERNAME_OR_PASSWORD);
+    const forged = (await broker.token('w-1', 'worker')).replace(/\.[^.]+$/, '.AAAA');
+    assert.equal(await refusalCode(url, { clientId: 'token/w-1/x', username: 'token', password: forged }), BAD_USERNAME_OR_PASSWORD);
+  });
+
+  it('closes the connection of a packet over the size limit before buffering it, and stays up', async () => {
+    const gateway = await broker.provisionGateway();
+    const client = await connectGateway(broker.tcpPort, gateway);
+    const closed = closedWithin(client, 5000);
+    client.publish(mqttTopics.gatewayEvents(gateway.id), Buffer.alloc(300 * 1024, 0x20), { qos: 1 });
+    await closed;
+    await client.endAsync(true);
+    const again = await connectGateway(broker.tcpPort, gateway);
+    await again.publishAsync(mqttTopics.gatewayEvents(gateway.id), JSON.stringify(anomalyEvent(gateway.id)), { qos: 1 });
+    await again.endAsync();
+  });
+
+  it('slows a client a little over its rate and disconnects a flood', async () => {
+    const gateway = await broker.provisionGateway();
+    const client = await connectGateway(broker.tcpPort, gateway);
+    const closed = closedWithin(client, 15_000);
+    const payload = JSON.stringify({ schema: 'telemetry/v1', gatewayId: gateway.id, deviceId: 'd', observedAt: new Date().toISOString(), readings: [{ metric: 'x', value: 1 }] });
+    for (let i = 0; i < 3000 && client.connected; i++) client.publish(mqttTopics.gatewayTelemetry(gateway.id), payload, { qos: 0 });
+    await closed;
+    await client.endAsync(true);
+  });
+
+  it('acknowledges 56 malformed payloads and writes each to the DLQ with its reason, while a good gateway publishing at the same time loses nothing', async () => {
+    const bad = await broker.provisionGateway();
+    const good = await broker.provisionGateway();
+    const cases = malformedEvents(bad.id);
+    assert.ok(cases.length >= 50);
+    const goodEvents = Array.from({ length: 200 }, () => anomalyEvent(good.id));
+    const goodClient = await connectGateway(broker.tcpPort, good);
+    const badClient = await connectGateway(broker.tcpPort, bad);
+    const goodRun = (async () => {
+      for (const event of goodEvents) await goodClient.publishAsync(mqttTopics.gatewayEvents(good.id), JSON.stringify(event), { qos: 1 });
+    })();
+    for (const c of cases) await badClient.publishAsync(mqttTopics.gatewayEvents(bad.id), c.payload, { qos: 1 });
+    await goodRun;
+    assert.ok(badClient.connected && goodClient.connected);
+    await Promise.all([badClient.endAsync(), goodClient.endAsync()]);
+
+    const dlq = await tail.waitFor((r) => r.topic === KAFKA_TOPICS.anomalyEventsDlq && r.headers['mqtt-client-id'] === bad.id, cases.length);
+    const records = dlq.map((r) => JSON.parse(r.value) as DlqRecord);
+    const problems: string[] = [];
+    for (const c of cases) {
+      const match = records.find((r) => r.payloadBase64 === c.payload.subarray(0, r.payloadBytes).toString('base64') && r.payloadBytes === c.payload.length);
+      if (!match) problems.push(`${c.name}: not in the DLQ`);
+      else if (match.reason.code !== c.code) problems.push(`${c.name}: code ${match.reason.code}, expected ${c.code}`);
+      else if (!match.reason.errors.some((e) => e.field === c.field)) problems.push(`${c.name}: fields ${match.reason.errors.map((e) => e.field).join(', ')}, expected ${c.field}`);
+    }
+    assert.deepEqual(problems, []);
+    const delivered = await tail.waitFor((r) => r.topic === KAFKA_TOPICS.anomalyEvents && r.headers['mqtt-client-id'] === good.id, goodEvents.length);
+    assert.deepEqual(new Set(delivered.map((r) => JSON.parse(r.value).eventId)), new Set(goodEvents.map((e) => e.eventId)));
+    assert.equal(tail.records.filter((r) => r.topic === KAFKA_TOPICS.anomalyEvents && r.headers['mqtt-client-id'] === bad.id).length, 0);
+  });
+
+  it('is still healthy after all of it', () => {
+    assert.equal(broker.broker.health().healthy, true);
+  });
+});
