@@ -2,13 +2,15 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { migrate } from '../db/migrate.js';
 import { ensureTopics } from '../kafka/ensureTopics.js';
+import { LOCAL_URLS, startPipeline, type Pipeline } from '../run/pipeline.js';
 import { secondsSince } from '../stack/elapsed.js';
+import { repoRoot } from '../stack/repoPaths.js';
 import { startStack, type Stack } from '../stack/stack.js';
 import { loadStackConfig } from '../stack/stackConfig.js';
 import { isStackError } from '../stack/stackError.js';
 
-// `npm start`: the whole pipeline on one machine on embedded defaults. Today that is the real
-// Kafka and PostgreSQL with the schema and topics in place; each service joins here as it lands.
+// `npm start`: the whole pipeline on one machine on embedded defaults: Kafka, PostgreSQL and
+// Redis, the schema and topics, then the stream-processor, the dispatch-service and the broker.
 
 const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -59,7 +61,7 @@ async function main(): Promise<number> {
     process.on('SIGTERM', onSignal);
   });
 
-  say('gridsight: starting the local pipeline (Kafka, PostgreSQL)…');
+  say('gridsight: starting the local pipeline (Kafka, PostgreSQL, Redis, then the services)…');
   let stack: Stack;
   try {
     stack = await startStack({ ...config, onProgress: say, signal: interrupted.signal });
@@ -68,25 +70,37 @@ async function main(): Promise<number> {
     reportFailure(error);
     return 1;
   }
+  let pipeline: Pipeline;
   try {
     await prepare(stack);
+    pipeline = await startPipeline(stack, { repoRoot, dataRoot: config.dataRoot, signal: interrupted.signal, onProgress: say });
   } catch (error) {
-    say(`error: could not prepare the database and topics: ${(error as Error).message}`);
+    if (!isStackError(error, 'ABORTED')) reportFailure(error);
     await stack.stop();
-    return 1;
+    return isStackError(error, 'ABORTED') ? 130 : 1;
   }
 
   console.log('');
   console.log('Gridsight is running:');
-  console.log(`  Kafka       ${stack.kafkaBrokers.join(',')}   topics: anomaly-events, incidents, ticket-events, …`);
-  console.log(`  PostgreSQL  ${stack.postgresUrl.replace(/:[^:@/]+@/, ':***@')}   (password in ${config.dataRoot}/postgres/superuser-password)`);
-  console.log(`  Data        ${config.dataRoot}`);
-  console.log('stack healthy; Ctrl-C stops everything');
+  console.log(`  Worker app     ${LOCAL_URLS.workerApp}   API docs ${LOCAL_URLS.apiDocs}`);
+  console.log(`  MQTT           ${LOCAL_URLS.mqtt}   (WebSocket ${LOCAL_URLS.mqttWebSocket})`);
+  console.log(`  Kafka          ${stack.kafkaBrokers.join(',')}`);
+  console.log(`  PostgreSQL     ${stack.postgresUrl.replace(/:[^:@/]+@/, ':***@')}   (password in ${config.dataRoot}/postgres/superuser-password)`);
+  console.log(`  Redis          ${stack.redisUrl}`);
+  console.log(`  Health         ${Object.values(LOCAL_URLS.health).join('  ')}`);
+  console.log(`  Logs           ${config.dataRoot}/logs/<service>.log`);
+  console.log('pipeline healthy; Ctrl-C stops everything');
 
-  const reason = await Promise.race([stopRequested.then((signal) => ({ signal })), stack.unexpectedExit.then((exit) => ({ exit }))]);
+  const serviceExit = Promise.race(pipeline.services.map((s) => s.exited.then((exit) => ({ service: s.name, logFile: s.logFile, ...exit }))));
+  const reason = await Promise.race([
+    stopRequested.then((signal) => ({ signal })),
+    stack.unexpectedExit.then((exit) => ({ exit })),
+    serviceExit.then((exit) => ({ exit })),
+  ]);
   if ('exit' in reason) say(`gridsight: ${reason.exit.service} stopped on its own; see ${reason.exit.logFile}; stopping the rest…`);
   else say(`gridsight: ${reason.signal} received; stopping…`);
   const stopping = performance.now();
+  await pipeline.stop();
   await stack.stop();
   say(`gridsight: stopped in ${secondsSince(stopping)}`);
   return 'exit' in reason ? 1 : 0;
