@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', 'deploy/kafka/libs/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', 'deploy/kafka/libs/**', '**/.venv/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

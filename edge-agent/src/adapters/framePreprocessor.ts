@@ -1,0 +1,36 @@
+import sharp from 'sharp';
+import { DetectorError } from '../core/detectorErrors.js';
+import { computeLetterbox, type Letterbox } from '../core/letterbox.js';
+import { letterboxToTensor } from '../core/letterboxTensor.js';
+
+/** A decoded frame: 8-bit RGB, row-major, no padding between rows. */
+export interface RawFrame {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Decodes JPEG, PNG or WebP bytes to RGB. Refuses frames above maxPixels before decoding them. */
+export async function decodeFrame(bytes: Uint8Array, maxPixels: number): Promise<RawFrame> {
+  if (bytes.length === 0) throw new DetectorError('IMAGE_INVALID', 'the frame is empty (0 bytes)');
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new DetectorError('IMAGE_INVALID', `decoded to ${info.channels} channels, expected 3`);
+    return { data, width: info.width, height: info.height };
+  } catch (error) {
+    if (error instanceof DetectorError) throw error;
+    const message = (error as Error).message;
+    if (/pixel limit/i.test(message)) throw new DetectorError('IMAGE_TOO_LARGE', `${message} (limit ${maxPixels} pixels)`, false, { cause: error });
+    throw new DetectorError('IMAGE_INVALID', message, false, { cause: error });
+  }
+}
+
+/** Letterboxes a frame into the model input as one float32 tensor [1, 3, H, W], RGB scaled to 0..1. */
+export function frameToTensor(frame: RawFrame, inputWidth: number, inputHeight: number): { tensor: Float32Array; letterbox: Letterbox } {
+  const letterbox = computeLetterbox(frame.width, frame.height, inputWidth, inputHeight);
+  return { tensor: letterboxToTensor(frame.data, letterbox), letterbox };
+}
