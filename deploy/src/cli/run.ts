@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { migrate } from '../db/migrate.js';
 import { ensureTopics } from '../kafka/ensureTopics.js';
-import { LOCAL_URLS, startPipeline, type Pipeline } from '../run/pipeline.js';
+import { pipelineUrls, startPipeline, type Pipeline } from '../run/pipeline.js';
 import { secondsSince } from '../stack/elapsed.js';
 import { repoRoot } from '../stack/repoPaths.js';
 import { startStack, type Stack } from '../stack/stack.js';
@@ -80,14 +80,15 @@ async function main(): Promise<number> {
     return isStackError(error, 'ABORTED') ? 130 : 1;
   }
 
+  const urls = pipelineUrls();
   console.log('');
   console.log('Gridsight is running:');
-  console.log(`  Worker app     ${LOCAL_URLS.workerApp}   API docs ${LOCAL_URLS.apiDocs}`);
-  console.log(`  MQTT           ${LOCAL_URLS.mqtt}   (WebSocket ${LOCAL_URLS.mqttWebSocket})`);
+  console.log(`  Worker app     ${urls.workerApp}   API docs ${urls.apiDocs}`);
+  console.log(`  MQTT           ${urls.mqtt}   (WebSocket ${urls.mqttWebSocket})`);
   console.log(`  Kafka          ${stack.kafkaBrokers.join(',')}`);
   console.log(`  PostgreSQL     ${stack.postgresUrl.replace(/:[^:@/]+@/, ':***@')}   (password in ${config.dataRoot}/postgres/superuser-password)`);
   console.log(`  Redis          ${stack.redisUrl}`);
-  console.log(`  Health         ${Object.values(LOCAL_URLS.health).join('  ')}`);
+  console.log(`  Health         ${Object.values(urls.health).join('  ')}`);
   console.log(`  Logs           ${config.dataRoot}/logs/<service>.log`);
   console.log('pipeline healthy; Ctrl-C stops everything');
 

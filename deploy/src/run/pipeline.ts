@@ -3,13 +3,31 @@ import type { Stack } from '../stack/stack.js';
 import { ensureDevKeys } from './devKeys.js';
 import { startService, type RunningService, type ServiceSpec } from './serviceProcess.js';
 
-export const LOCAL_URLS = {
-  mqtt: 'mqtt://127.0.0.1:1883',
-  mqttWebSocket: 'ws://127.0.0.1:8083/mqtt',
-  workerApp: 'http://127.0.0.1:8080/',
-  apiDocs: 'http://127.0.0.1:8080/docs',
-  health: { broker: 'http://127.0.0.1:9301/health', 'stream-processor': 'http://127.0.0.1:9302/health', 'dispatch-service': 'http://127.0.0.1:9303/health' },
-} as const;
+export interface PipelinePorts {
+  mqtt: number;
+  mqttWebSocket: number;
+  http: number;
+  brokerOps: number;
+  streamProcessorOps: number;
+  dispatchOps: number;
+}
+
+/** The services' own defaults; tests pass free ports instead so that runs never collide. */
+export const DEFAULT_PORTS: PipelinePorts = { mqtt: 1883, mqttWebSocket: 8083, http: 8080, brokerOps: 9301, streamProcessorOps: 9302, dispatchOps: 9303 };
+
+export function pipelineUrls(ports: PipelinePorts = DEFAULT_PORTS) {
+  return {
+    mqtt: `mqtt://127.0.0.1:${ports.mqtt}`,
+    mqttWebSocket: `ws://127.0.0.1:${ports.mqttWebSocket}/mqtt`,
+    workerApp: `http://127.0.0.1:${ports.http}/`,
+    apiDocs: `http://127.0.0.1:${ports.http}/docs`,
+    health: {
+      broker: `http://127.0.0.1:${ports.brokerOps}/health`,
+      'stream-processor': `http://127.0.0.1:${ports.streamProcessorOps}/health`,
+      'dispatch-service': `http://127.0.0.1:${ports.dispatchOps}/health`,
+    },
+  };
+}
 
 export interface Pipeline {
   services: RunningService[];
@@ -18,23 +36,53 @@ export interface Pipeline {
 }
 
 /** The pipeline's own services on top of a running stack, in dependency order, each waited on until healthy. */
-export async function startPipeline(stack: Stack, options: { repoRoot: string; dataRoot: string; signal?: AbortSignal; onProgress?: (line: string) => void }): Promise<Pipeline> {
+export interface PipelineOptions {
+  repoRoot: string;
+  dataRoot: string;
+  ports?: PipelinePorts;
+  /** Overrides for every service (e.g. a test's own database and consumer groups). */
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  onProgress?: (line: string) => void;
+}
+
+export async function startPipeline(stack: Pick<Stack, 'postgresUrl' | 'kafkaBrokers' | 'redisUrl'>, options: PipelineOptions): Promise<Pipeline> {
+  const ports = options.ports ?? DEFAULT_PORTS;
+  const urls = pipelineUrls(ports);
   const keys = await ensureDevKeys(options.dataRoot);
-  const common = { GRIDSIGHT_DATABASE_URL: stack.postgresUrl, GRIDSIGHT_KAFKA_BROKERS: stack.kafkaBrokers.join(',') };
+  const common = { GRIDSIGHT_DATABASE_URL: stack.postgresUrl, GRIDSIGHT_KAFKA_BROKERS: stack.kafkaBrokers.join(','), ...options.env };
   const specs: ServiceSpec[] = [
-    { name: 'stream-processor', script: 'stream-processor/dist/main.js', env: common, healthUrl: LOCAL_URLS.health['stream-processor'] },
+    {
+      name: 'stream-processor',
+      script: 'stream-processor/dist/main.js',
+      env: { ...common, GRIDSIGHT_SP_OPS_PORT: String(ports.streamProcessorOps) },
+      healthUrl: urls.health['stream-processor'],
+    },
     {
       name: 'dispatch-service',
       script: 'dispatch-service/dist/main.js',
-      env: { ...common, GRIDSIGHT_TOKEN_PRIVATE_KEY_FILE: keys.tokenPrivateKeyFile },
-      healthUrl: LOCAL_URLS.health['dispatch-service'],
+      env: {
+        ...common,
+        GRIDSIGHT_TOKEN_PRIVATE_KEY_FILE: keys.tokenPrivateKeyFile,
+        GRIDSIGHT_DISPATCH_HTTP_PORT: String(ports.http),
+        GRIDSIGHT_DISPATCH_OPS_PORT: String(ports.dispatchOps),
+      },
+      healthUrl: urls.health['dispatch-service'],
     },
     {
       name: 'broker',
       script: 'broker/dist/main.js',
       // Local runs listen on loopback only; production binds all interfaces behind its firewall.
-      env: { ...common, GRIDSIGHT_REDIS_URL: stack.redisUrl, GRIDSIGHT_TOKEN_PUBLIC_KEY_FILE: keys.tokenPublicKeyFile, GRIDSIGHT_BROKER_HOST: '127.0.0.1' },
-      healthUrl: LOCAL_URLS.health.broker,
+      env: {
+        ...common,
+        GRIDSIGHT_REDIS_URL: stack.redisUrl,
+        GRIDSIGHT_TOKEN_PUBLIC_KEY_FILE: keys.tokenPublicKeyFile,
+        GRIDSIGHT_BROKER_HOST: '127.0.0.1',
+        GRIDSIGHT_MQTT_PORT: String(ports.mqtt),
+        GRIDSIGHT_MQTT_WS_PORT: String(ports.mqttWebSocket),
+        GRIDSIGHT_BROKER_OPS_PORT: String(ports.brokerOps),
+      },
+      healthUrl: urls.health.broker,
     },
   ];
   const services: RunningService[] = [];

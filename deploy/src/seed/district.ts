@@ -1,8 +1,10 @@
 /**
  * The fictional district the demo and the dashboards show: two subdistricts of a riverside town,
- * each a 3 x 2 grid of street cells, with a day and an evening worker per cell, a supervisor per
- * subdistrict, one ops account, and camera/sensor gateways along the streets.
+ * each a 3 x 2 grid of street cells, with a day and an evening worker per cell, a night on-call
+ * worker and a supervisor per subdistrict, one ops account, and camera/sensor gateways along the
+ * streets. Shifts are in the district's local time, UTC+8.
  */
+export const SHIFT_MINUTES = { day: [7 * 60, 15 * 60], evening: [15 * 60, 23 * 60], night: [23 * 60, 7 * 60] } as const;
 export interface GridCellSeed {
   cellId: string;
   district: string;
@@ -21,7 +23,7 @@ export interface WorkerSeed {
   displayName: string;
   role: 'worker' | 'supervisor' | 'ops';
   homeCellId?: string;
-  shift?: 'day' | 'evening';
+  shift?: 'day' | 'evening' | 'night';
 }
 
 export interface CameraSeed {
@@ -68,6 +70,9 @@ export function buildDistrict(): District {
   SUBDISTRICTS.forEach((sub, subIndex) => {
     const supervisorId = `sup-${sub.id.toLowerCase()}`;
     workers.push({ workerId: supervisorId, displayName: `${nextName()} (主管 supervisor)`, role: 'supervisor' });
+    person++;
+    // One on-call worker covers the whole subdistrict at night, from its first cell.
+    workers.push({ workerId: `w-${sub.id.toLowerCase()}-night`, displayName: `${nextName()} (夜班 night)`, role: 'worker', homeCellId: `${sub.id}-01`, shift: 'night' });
     person++;
     for (let row = 0; row < 2; row++) {
       for (let col = 0; col < 3; col++) {

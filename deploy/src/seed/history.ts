@@ -308,17 +308,17 @@ function addTicket(context: Context, incident: IncidentRow, cell: GridCellSeed):
   return fixedAt;
 }
 
-// Day shift 07:00–15:00, evening 15:00–23:00 (district local time is UTC+8); overnight work waits for the day shift.
+// Day shift 07:00–15:00, evening 15:00–23:00, and the subdistrict's night on-call worker (district time is UTC+8).
 function onDutyWorker(workers: WorkerSeed[], cell: GridCellSeed, at: number): { worker: WorkerSeed; at: number } {
   const localHour = (new Date(at).getUTCHours() + 8) % 24;
   const inCell = workers.filter((w) => w.homeCellId === cell.cellId);
-  const day = inCell.find((w) => w.shift === 'day')!;
-  const evening = inCell.find((w) => w.shift === 'evening')!;
-  if (localHour >= 7 && localHour < 15) return { worker: day, at };
-  if (localHour >= 15 && localHour < 23) return { worker: evening, at };
-  const hoursUntilSeven = (7 - localHour + 24) % 24;
-  const morning = Math.floor(at / HOUR) * HOUR + hoursUntilSeven * HOUR;
-  return { worker: day, at: morning };
+  const shift = localHour >= 7 && localHour < 15 ? 'day' : localHour >= 15 && localHour < 23 ? 'evening' : 'night';
+  const subdistrict = cell.cellId.split('-')[0];
+  const worker =
+    shift === 'night'
+      ? workers.find((w) => w.shift === 'night' && w.homeCellId?.startsWith(`${subdistrict}-`))!
+      : inCell.find((w) => w.shift === shift)!;
+  return { worker, at };
 }
 
 function addSightings(context: Context, incident: IncidentRow, fixedAt: number | undefined): void {

@@ -1,5 +1,5 @@
 import type { SqlClient } from '../db/sqlClient.js';
-import type { District } from './district.js';
+import { SHIFT_MINUTES, type District } from './district.js';
 import type { History } from './history.js';
 
 // PostgreSQL allows 65535 parameters per statement; smaller statements keep PGlite's message buffers small too.
@@ -31,7 +31,7 @@ export async function writeSeed(db: SqlClient, district: District, history: Hist
   await db.query('BEGIN');
   try {
     if (options.replace) {
-      await db.query('TRUNCATE ticket_events, tickets, detections, incidents, snapshots, outbox, cameras, gateways, workers, grid_cells CASCADE');
+      await db.query('TRUNCATE ticket_events, tickets, detections, incidents, snapshots, outbox, cameras, gateways, worker_shifts, workers, grid_cells CASCADE');
     }
     await db.query('SET CONSTRAINTS ALL DEFERRED');
     await insertRows(
@@ -45,6 +45,12 @@ export async function writeSeed(db: SqlClient, district: District, history: Hist
       'workers',
       ['worker_id', 'display_name', 'role', 'home_cell_id'],
       district.workers.map((w) => [w.workerId, w.displayName, w.role, w.homeCellId ?? null]),
+    );
+    await insertRows(
+      db,
+      'worker_shifts',
+      ['worker_id', 'weekday', 'start_minute', 'end_minute'],
+      district.workers.flatMap((w) => (w.shift ? [1, 2, 3, 4, 5, 6, 7].map((weekday) => [w.workerId, weekday, ...SHIFT_MINUTES[w.shift!]]) : [])),
     );
     await insertRows(
       db,
