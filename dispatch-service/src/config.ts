@@ -32,17 +32,16 @@ export const DispatchEnv = Type.Object({
   GRIDSIGHT_LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 
-const SlaOverride = Type.Record(
-  StringEnum(ANOMALY_KINDS),
-  Type.Object(
-    {
-      priority: Type.Optional(StringEnum(TICKET_PRIORITIES)),
-      acceptWithinMinutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 7 * 24 * 60 })),
-      resolveWithinMinutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 90 * 24 * 60 })),
-    },
-    { additionalProperties: false },
-  ),
+const SlaRuleOverride = Type.Object(
+  {
+    // TypeBox's own checker reads literals, not the contracts' plain-JSON-Schema StringEnum.
+    priority: Type.Optional(Type.Union(TICKET_PRIORITIES.map((p) => Type.Literal(p)))),
+    acceptWithinMinutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 7 * 24 * 60 })),
+    resolveWithinMinutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 90 * 24 * 60 })),
+  },
+  { additionalProperties: false },
 );
+const SlaOverride = Type.Object(Object.fromEntries(ANOMALY_KINDS.map((kind) => [kind, Type.Optional(SlaRuleOverride)])), { additionalProperties: false });
 
 export interface DispatchConfig {
   databaseUrl: string;
@@ -100,7 +99,10 @@ export function parseSlaTable(json: string): SlaTable {
   } catch (error) {
     throw new ConfigError(`invalid configuration: GRIDSIGHT_DISPATCH_SLA is not JSON (${(error as Error).message})`);
   }
-  const errors = [...Value.Errors(SlaOverride, parsed)].map((e) => `GRIDSIGHT_DISPATCH_SLA${e.path.replace(/\//g, '.')} ${e.message}`);
+  const errors = [...Value.Errors(SlaOverride, parsed)].map((e) => {
+    const field = `GRIDSIGHT_DISPATCH_SLA${e.path.replace(/\//g, '.')}`;
+    return e.path.endsWith('/priority') ? `${field} must be one of ${TICKET_PRIORITIES.join(', ')}` : `${field} ${e.message}`;
+  });
   if (errors.length > 0) throw new ConfigError(`invalid configuration: ${[...new Set(errors)].join('; ')}`);
   const overrides = parsed as Partial<Record<AnomalyKind, Partial<SlaRule>>>;
   const table = Object.fromEntries(ANOMALY_KINDS.map((kind) => [kind, Object.freeze({ ...DEFAULT_SLA_TABLE[kind], ...overrides[kind] })]));

@@ -1,0 +1,108 @@
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { createLogger, createMetricsRegistry, createOutboxRelay, handleShutdown, startOpsServer } from '@gridsight/service-kit';
+import { createTokenService } from './adapters/auth/tokens.js';
+import { listenForTicketNotices } from './adapters/db/ticketNotices.js';
+import { buildHttpServer } from './adapters/http/server.js';
+import { streamRoute } from './adapters/http/routes/stream.js';
+import { webAppRoutes } from './adapters/http/routes/webApp.js';
+import { createIncidentConsumer } from './adapters/kafka/incidentConsumer.js';
+import { createDeadlineScheduler } from './adapters/timers/deadlineScheduler.js';
+import { loadDispatchConfig } from './config.js';
+import { createDispatchMetrics } from './metrics.js';
+import { fireDueDeadlines } from './workflows/fireDeadlines.js';
+import { handleIncidentEvent } from './workflows/handleIncidentEvent.js';
+import type { WorkflowDeps } from './workflows/deps.js';
+
+const SERVICE = 'dispatch-service';
+
+async function main(): Promise<void> {
+  const config = loadDispatchConfig(process.env);
+  const logger = createLogger(SERVICE, config.logLevel);
+  const registry = createMetricsRegistry(SERVICE);
+  const metrics = createDispatchMetrics(registry);
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+
+  const deps: WorkflowDeps = { pool, config, clock: () => new Date(), logger };
+  const kafka = new Kafka({ clientId: SERVICE, brokers: config.kafka.brokers, logLevel: logLevel.WARN });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const relay = createOutboxRelay({ pool, producer, topics: [config.kafka.ticketEventsTopic], name: `${SERVICE}:${config.kafka.ticketEventsTopic}`, logger, registry });
+  const consumer = createIncidentConsumer({
+    kafka,
+    groupId: config.kafka.groupId,
+    topic: config.kafka.incidentsTopic,
+    logger,
+    fromBeginning: true,
+    handle: async (event) => {
+      const outcome = await handleIncidentEvent(deps, event);
+      if (outcome.kind !== 'unchanged') relay.wake();
+      return outcome;
+    },
+    counters: { processed: metrics.incidentsProcessed, invalid: metrics.incidentsInvalid },
+  });
+  const scheduler = createDeadlineScheduler({
+    intervalMs: config.timerIntervalMs,
+    logger,
+    fire: () => fireDueDeadlines(deps),
+    onFired: (fired) => {
+      for (const [effect, count] of Object.entries(fired)) if (count > 0) metrics.deadlinesFired.inc({ effect }, count);
+      if (fired.assigned + fired.escalated + fired.reassigned > 0) relay.wake();
+    },
+  });
+  const notices = listenForTicketNotices(config.databaseUrl, logger);
+  const tokens = createTokenService({ privateKeyPem: config.tokens.privateKeyPem, ttlSeconds: config.tokens.ttlSeconds });
+  const app = await buildHttpServer({
+    workflows: deps,
+    tokens,
+    photoMaxBytes: config.photoMaxBytes,
+    publicUrl: config.http.publicUrl,
+    logger,
+    plugins: [streamRoute(notices), webAppRoutes()],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe({ route: request.routeOptions.url ?? 'unknown', status: `${Math.floor(reply.statusCode / 100)}xx` }, reply.elapsedTime / 1000);
+  });
+
+  await producer.connect();
+  relay.start();
+  await consumer.start();
+  scheduler.start();
+  await app.listen({ host: config.http.host, port: config.http.port });
+  const ops = await startOpsServer({
+    host: config.http.host,
+    port: config.opsPort,
+    registry,
+    health: async () => {
+      const db = await pool.query('SELECT 1').then(() => 'ok', (error: Error) => error.message);
+      const kafkaState = consumer.connected() ? 'connected' : 'disconnected';
+      return { healthy: db === 'ok' && kafkaState === 'connected', checks: { db, kafka: kafkaState, notices: notices.listening() ? 'listening' : 'reconnecting' } };
+    },
+  });
+  logger.info({ http: `http://${config.http.host}:${config.http.port}`, ops: ops.port, incidents: config.kafka.incidentsTopic }, 'dispatch-service started');
+
+  handleShutdown(
+    logger,
+    [
+      ['stop taking requests', () => app.close()],
+      ['stop consuming incidents', () => consumer.stop()],
+      ['stop the deadline scheduler', () => scheduler.stop()],
+      ['flush the outbox', async () => {
+        await relay.relayOnce().catch(() => undefined);
+        await relay.stop();
+      }],
+      ['close Kafka and database clients', async () => {
+        await producer.disconnect();
+        await notices.close();
+        await pool.end();
+      }],
+      ['close the ops server', () => ops.close()],
+    ],
+    { timeoutMs: 20_000 },
+  );
+}
+
+main().catch((error: unknown) => {
+  createLogger(SERVICE).fatal({ err: error }, `dispatch-service could not start: ${(error as Error).message}`);
+  process.exit(1);
+});
