@@ -113,3 +113,12 @@ export function parseSlaTable(json: string): SlaTable {
   }
   return Object.freeze(table) as SlaTable;
 }
+
+export const AdminEnv = Type.Object({
+  GRIDSIGHT_DATABASE_URL: Type.String({ minLength: 1, description: 'PostgreSQL URL of the Gridsight database' }),
+});
+
+/** What the admin CLI needs: only the database. */
+export function loadAdminConfig(env: NodeJS.ProcessEnv): { databaseUrl: string } {
+  return { databaseUrl: loadEnvConfig(AdminEnv, env).GRIDSIGHT_DATABASE_URL };
+}
