@@ -23,7 +23,7 @@ describe('npm start (deploy/dist/cli/run.js) refusing to start', function () {
   let dataDir: string;
   let blocker: Server;
   let takenPort: number;
-  const ports = { GRIDSIGHT_KAFKA_PORT: '29192', GRIDSIGHT_KAFKA_CONTROLLER_PORT: '29193', GRIDSIGHT_PG_PORT: '29194' };
+  const ports = { GRIDSIGHT_KAFKA_PORT: '29192', GRIDSIGHT_KAFKA_CONTROLLER_PORT: '29193', GRIDSIGHT_PG_PORT: '29194', GRIDSIGHT_REDIS_PORT: '29195' };
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'gs-run-'));
