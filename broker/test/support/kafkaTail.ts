@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 import { ensureTopics } from '@gridsight/deploy';
 import { uniqueName } from '@gridsight/deploy/testing';
 
@@ -25,7 +25,7 @@ export async function kafkaTail(brokers: string[], topics: string[]): Promise<Ka
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin);
-  const starts = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
+  const starts = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await offsetsOf(admin, topic) })));
   await admin.disconnect();
   const consumer: Consumer = kafka.consumer({ groupId: uniqueName('broker-test'), maxWaitTimeInMs: 100 });
   await consumer.connect();
@@ -54,4 +54,16 @@ export async function kafkaTail(brokers: string[], topics: string[]): Promise<Ka
     },
     close: () => consumer.disconnect(),
   };
+}
+
+// Right after a topic is created its leaders may still move; that settles within seconds.
+async function offsetsOf(admin: Admin, topic: string): Promise<Array<{ partition: number; offset: string }>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }

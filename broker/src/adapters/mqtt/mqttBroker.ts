@@ -165,7 +165,8 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
       (error: Error) => {
         metrics.bridgeInFlight.dec();
         metrics.bridgeFailures.inc();
-        logger.warn({ clientId: client.id, err: error }, 'Kafka did not take the message; disconnecting without PUBACK so the client resends');
+        // Every message the client has in flight fails together; one line per client is enough.
+        if (!client.closed) logger.warn({ clientId: client.id, err: error }, 'Kafka did not take the message; disconnecting without PUBACK so the client resends');
         done(error);
       },
     );
