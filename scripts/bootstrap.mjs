@@ -30,6 +30,8 @@ const systemPackages = [
   // A Compose client to validate deploy/compose/compose.yaml without a Docker engine.
   ['docker-compose', () => has('docker-compose') || spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0],
   ['python3-venv', () => spawnSync('python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status === 0],
+  // The browser the dispatch worker app's tests drive through playwright-core.
+  ['chromium', () => existsSync('/usr/bin/chromium')],
 ];
 
 function run(command, args, options = {}) {
