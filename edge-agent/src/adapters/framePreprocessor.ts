@@ -22,15 +22,19 @@ export async function decodeFrame(bytes: Uint8Array, maxPixels: number): Promise
     if (info.channels !== 3) throw new DetectorError('IMAGE_INVALID', `decoded to ${info.channels} channels, expected 3`);
     return { data, width: info.width, height: info.height };
   } catch (error) {
-    if (error instanceof DetectorError) throw error;
-    const message = (error as Error).message;
-    if (/pixel limit/i.test(message)) throw new DetectorError('IMAGE_TOO_LARGE', `${message} (limit ${maxPixels} pixels)`, false, { cause: error });
-    throw new DetectorError('IMAGE_INVALID', message, false, { cause: error });
+    throw asImageError(error, maxPixels);
   }
 }
 
+function asImageError(error: unknown, maxPixels: number): DetectorError {
+  if (error instanceof DetectorError) return error;
+  const message = (error as Error).message;
+  if (/pixel limit/i.test(message)) return new DetectorError('IMAGE_TOO_LARGE', `${message} (limit ${maxPixels} pixels)`, false, { cause: error });
+  return new DetectorError('IMAGE_INVALID', message, false, { cause: error });
+}
+
 /** Letterboxes a frame into the model input as one float32 tensor [1, 3, H, W], RGB scaled to 0..1. */
-export function frameToTensor(frame: RawFrame, inputWidth: number, inputHeight: number): { tensor: Float32Array; letterbox: Letterbox } {
+export function frameToTensor(frame: RawFrame, inputWidth: number, inputHeight: number, into?: Float32Array): { tensor: Float32Array; letterbox: Letterbox } {
   const letterbox = computeLetterbox(frame.width, frame.height, inputWidth, inputHeight);
-  return { tensor: letterboxToTensor(frame.data, letterbox), letterbox };
+  return { tensor: letterboxToTensor(frame.data, letterbox, into), letterbox };
 }

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { decodeYolo, detectLayout, type YoloLayout } from '../core/decodeYolo.js';
 import { DetectorError } from '../core/detectorErrors.js';
-import { toSourceBox } from '../core/letterbox.js';
+import { toSourceBox, type Letterbox } from '../core/letterbox.js';
 import { parseModelMetadata } from '../core/modelMetadata.js';
 import { nonMaxSuppression } from '../core/nms.js';
 import { readOnnxModelFile } from '../core/onnxModelFile.js';
@@ -61,7 +61,7 @@ export interface Detector {
   readonly model: ModelInfo;
   /** Runs on encoded image bytes (JPEG, PNG, WebP). */
   detect(image: Uint8Array, overrides?: { scoreThreshold?: number }): Promise<DetectionResult>;
-  /** Runs on an already decoded RGB frame (e.g. from an ffmpeg pipe). */
+  /** Runs on an already decoded RGB frame (e.g. from an ffmpeg pipe); resized in JS like OpenCV's INTER_LINEAR. */
   detectFrame(frame: RawFrame, overrides?: { scoreThreshold?: number }): Promise<DetectionResult>;
   close(): Promise<void>;
 }
@@ -113,13 +113,21 @@ export async function createDetector(options: DetectorOptions): Promise<Detector
     metadata: file.metadata,
   };
 
-  async function detectFrame(frame: RawFrame, overrides?: { scoreThreshold?: number }, decodeMs = 0): Promise<DetectionResult> {
+  // One input buffer for every frame, so frames run one at a time: a second caller waits its turn
+  // rather than overwrite a tensor onnxruntime is still reading on its own thread.
+  const input = new Float32Array(3 * model.inputWidth * model.inputHeight);
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  async function infer(tensor: Float32Array, letterbox: Letterbox, scoreThreshold: number) {
     const t0 = performance.now();
-    const { tensor, letterbox } = frameToTensor(frame, model.inputWidth, model.inputHeight);
-    const t1 = performance.now();
     const out = await run(session, inputName, outputName, tensor, model.inputWidth, model.inputHeight);
-    const t2 = performance.now();
-    const candidates = decodeYolo(out.data, out.dims, names.length, overrides?.scoreThreshold ?? opts.scoreThreshold);
+    const t1 = performance.now();
+    const candidates = decodeYolo(out.data, out.dims, names.length, scoreThreshold);
     const kept = nonMaxSuppression(candidates, opts.iouThreshold, opts.maxDetections);
     const detections = kept.map((c) => ({
       classId: c.classId,
@@ -127,26 +135,32 @@ export async function createDetector(options: DetectorOptions): Promise<Detector
       score: c.score,
       box: toSourceBox(letterbox, c.x0, c.y0, c.x1, c.y1),
     }));
-    const t3 = performance.now();
-    return {
-      detections,
-      width: frame.width,
-      height: frame.height,
-      timings: { decodeMs, preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 },
-    };
+    return { detections, inferenceMs: t1 - t0, postprocessMs: performance.now() - t1 };
   }
 
   return {
     model,
-    async detect(image, overrides) {
-      const t0 = performance.now();
-      const frame = await decodeFrame(image, opts.maxInputPixels);
-      return detectFrame(frame, overrides, performance.now() - t0);
-    },
-    detectFrame: (frame, overrides) => detectFrame(frame, overrides),
-    async close() {
-      await session.release();
-    },
+    detect: (image, overrides) =>
+      exclusive(async () => {
+        const t0 = performance.now();
+        const frame = await decodeFrame(image, opts.maxInputPixels);
+        const t1 = performance.now();
+        const { tensor, letterbox } = frameToTensor(frame, model.inputWidth, model.inputHeight, input);
+        const t2 = performance.now();
+        const r = await infer(tensor, letterbox, overrides?.scoreThreshold ?? opts.scoreThreshold);
+        const timings = { decodeMs: t1 - t0, preprocessMs: t2 - t1, inferenceMs: r.inferenceMs, postprocessMs: r.postprocessMs };
+        return { detections: r.detections, width: frame.width, height: frame.height, timings };
+      }),
+    detectFrame: (frame, overrides) =>
+      exclusive(async () => {
+        const t0 = performance.now();
+        const { tensor, letterbox } = frameToTensor(frame, model.inputWidth, model.inputHeight, input);
+        const t1 = performance.now();
+        const r = await infer(tensor, letterbox, overrides?.scoreThreshold ?? opts.scoreThreshold);
+        const timings = { decodeMs: 0, preprocessMs: t1 - t0, inferenceMs: r.inferenceMs, postprocessMs: r.postprocessMs };
+        return { detections: r.detections, width: frame.width, height: frame.height, timings };
+      }),
+    close: () => exclusive(() => session.release()),
   };
 }
 

@@ -5,54 +5,52 @@ import { LETTERBOX_PAD, type Letterbox } from './letterbox.js';
  * sampling with half-pixel centres, the same arithmetic as OpenCV's INTER_LINEAR that the
  * training pipeline resizes with, so the model sees at the edge what it saw in training.
  */
-export function letterboxToTensor(rgb: Uint8Array, lb: Letterbox, out = new Float32Array(3 * lb.inputWidth * lb.inputHeight)): Float32Array {
+export function letterboxToTensor(rgb: Uint8Array, lb: Letterbox, out: Float32Array = new Float32Array(3 * lb.inputWidth * lb.inputHeight)): Float32Array {
   const { inputWidth: W, inputHeight: H, sourceWidth: sw, sourceHeight: sh, width, height, left, top } = lb;
   const plane = W * H;
   const pad = LETTERBOX_PAD / 255;
   const k = 1 / 255;
+  out.fill(pad, 0, top * W);
+  out.fill(pad, plane, plane + top * W);
+  out.fill(pad, 2 * plane, 2 * plane + top * W);
+  out.fill(pad, (top + height) * W, plane);
+  out.fill(pad, plane + (top + height) * W, 2 * plane);
+  out.fill(pad, 2 * plane + (top + height) * W, 3 * plane);
   const fx = sw / width;
   const fy = sh / height;
   // Horizontal taps are the same for every row: compute them once.
-  const x0s = new Int32Array(width);
-  const x1s = new Int32Array(width);
+  const xa = new Int32Array(width);
+  const xb = new Int32Array(width);
   const wxs = new Float32Array(width);
   for (let x = 0; x < width; x++) {
     const sx = Math.min(Math.max((x + 0.5) * fx - 0.5, 0), sw - 1);
     const ix = Math.floor(sx);
-    x0s[x] = ix * 3;
-    x1s[x] = Math.min(ix + 1, sw - 1) * 3;
+    xa[x] = ix * 3;
+    xb[x] = Math.min(ix + 1, sw - 1) * 3;
     wxs[x] = sx - ix;
   }
-  for (let y = 0; y < H; y++) {
-    const rowOut = y * W;
-    const iy = y - top;
-    if (iy < 0 || iy >= height) {
-      out.fill(pad, rowOut, rowOut + W);
-      out.fill(pad, plane + rowOut, plane + rowOut + W);
-      out.fill(pad, 2 * plane + rowOut, 2 * plane + rowOut + W);
-      continue;
-    }
-    const sy = Math.min(Math.max((iy + 0.5) * fy - 0.5, 0), sh - 1);
+  for (let y = 0; y < height; y++) {
+    const row = (top + y) * W;
+    for (let x = 0; x < left; x++) out[row + x] = out[plane + row + x] = out[2 * plane + row + x] = pad;
+    for (let x = left + width; x < W; x++) out[row + x] = out[plane + row + x] = out[2 * plane + row + x] = pad;
+    const sy = Math.min(Math.max((y + 0.5) * fy - 0.5, 0), sh - 1);
     const y0 = Math.floor(sy);
     const wy = sy - y0;
     const r0 = y0 * sw * 3;
     const r1 = Math.min(y0 + 1, sh - 1) * sw * 3;
-    for (let x = 0; x < W; x++) {
-      const ix = x - left;
-      const o = rowOut + x;
-      if (ix < 0 || ix >= width) {
-        out[o] = pad;
-        out[plane + o] = pad;
-        out[2 * plane + o] = pad;
-        continue;
-      }
-      const a = x0s[ix] as number;
-      const b = x1s[ix] as number;
-      const wx = wxs[ix] as number;
+    let o = row + left;
+    for (let x = 0; x < width; x++, o++) {
+      const a0 = r0 + (xa[x] as number);
+      const b0 = r0 + (xb[x] as number);
+      const a1 = r1 + (xa[x] as number);
+      const b1 = r1 + (xb[x] as number);
+      const wx = wxs[x] as number;
       for (let c = 0; c < 3; c++) {
-        const top0 = (rgb[r0 + a + c] as number) + ((rgb[r0 + b + c] as number) - (rgb[r0 + a + c] as number)) * wx;
-        const bot0 = (rgb[r1 + a + c] as number) + ((rgb[r1 + b + c] as number) - (rgb[r1 + a + c] as number)) * wx;
-        out[c * plane + o] = (top0 + (bot0 - top0) * wy) * k;
+        const p00 = rgb[a0 + c] as number;
+        const p10 = rgb[a1 + c] as number;
+        const t = p00 + ((rgb[b0 + c] as number) - p00) * wx;
+        const u = p10 + ((rgb[b1 + c] as number) - p10) * wx;
+        out[c * plane + o] = (t + (u - t) * wy) * k;
       }
     }
   }
