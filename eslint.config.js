@@ -24,4 +24,8 @@ export default tseslint.config(
     files: ['**/test/**/*.ts'],
     languageOptions: { globals: { ...globals.mocha } },
   },
+  {
+    files: ['dispatch-service/web/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, ...globals.serviceworker } },
+  },
 );

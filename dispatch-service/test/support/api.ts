@@ -4,7 +4,7 @@ import { createLogger } from '@gridsight/service-kit';
 import { hashPassword } from '../../src/adapters/auth/passwords.js';
 import { createTokenService, type TokenService } from '../../src/adapters/auth/tokens.js';
 import { upsertPerson } from '../../src/adapters/db/adminStore.js';
-import { buildHttpServer } from '../../src/adapters/http/server.js';
+import { buildHttpServer, type HttpDeps } from '../../src/adapters/http/server.js';
 import { addWorker, createWorld, type World } from './world.js';
 
 export const PASSWORD = 'correct horse battery';
@@ -21,7 +21,7 @@ export interface ApiWorld extends World {
   as(id: 'w-a' | 'w-b' | 's-1' | 'ops-1'): Promise<{ authorization: string }>;
 }
 
-export async function createApiWorld(options: { photoMaxBytes?: number } = {}): Promise<ApiWorld> {
+export async function createApiWorld(options: { photoMaxBytes?: number; plugins?: HttpDeps['plugins'] } = {}): Promise<ApiWorld> {
   const world = await createWorld();
   const passwordHash = await hashPassword(PASSWORD);
   await addWorker(world.pool, 'w-a', 'cell-a', { passwordHash });
@@ -30,7 +30,7 @@ export async function createApiWorld(options: { photoMaxBytes?: number } = {}): 
   await upsertPerson(world.pool, { workerId: 'ops-1', displayName: 'Ops One', role: 'ops', passwordHash });
   const privateKeyPem = testSigningKey();
   const tokens = createTokenService({ privateKeyPem, ttlSeconds: 3600 });
-  const app = await buildHttpServer({ workflows: world.deps, tokens, photoMaxBytes: options.photoMaxBytes ?? 2 * 1024 * 1024, publicUrl: '', logger: createLogger('dispatch-test', 'silent') });
+  const app = await buildHttpServer({ workflows: world.deps, tokens, photoMaxBytes: options.photoMaxBytes ?? 2 * 1024 * 1024, publicUrl: '', logger: createLogger('dispatch-test', 'silent'), ...(options.plugins ? { plugins: options.plugins } : {}) });
   const roles = { 'w-a': 'worker', 'w-b': 'worker', 's-1': 'supervisor', 'ops-1': 'ops' } as const;
   const cache = new Map<string, string>();
   return {
