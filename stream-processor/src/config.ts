@@ -14,7 +14,7 @@ export const StreamProcessorConfigSchema = Type.Object(
     GRIDSIGHT_SP_MERGE_RADIUS_M: Type.Number({ default: 15, minimum: 0.5, maximum: 500, description: 'Sightings of one kind closer than this are one incident' }),
     GRIDSIGHT_SP_ACCURACY_CAP_M: Type.Number({ default: 10, minimum: 0, maximum: 200, description: 'A vague position widens the merge radius by its accuracy, up to this' }),
     GRIDSIGHT_SP_REPEAT_WINDOW_DAYS: Type.Integer({ default: 90, minimum: 1, maximum: 3650, description: 'A sighting near an incident closed this recently opens a repeat linked to it' }),
-    GRIDSIGHT_SP_MAX_BATCH: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'Records per database transaction' }),
+    GRIDSIGHT_SP_MAX_BATCH: Type.Integer({ default: 2000, minimum: 1, maximum: 10_000, description: 'Records per database transaction' }),
     GRIDSIGHT_SP_PARTITIONS_CONCURRENCY: Type.Integer({ default: 2, minimum: 1, maximum: 64, description: 'Partitions processed at once by one instance' }),
     GRIDSIGHT_SP_SESSION_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 6_000, maximum: 300_000, description: 'Kafka group session timeout' }),
     GRIDSIGHT_SP_FROM_BEGINNING: Type.Boolean({ default: true, description: 'A new consumer group starts at the oldest retained record' }),

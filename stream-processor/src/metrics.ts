@@ -7,7 +7,7 @@ export interface ProcessorMetrics {
   dlq(topic: string, count: number): void;
   incidentChanges(change: string, count: number): void;
   dedupe(opened: number, merged: number): void;
-  batchSeconds(topic: string): () => void;
+  batchSeconds(topic: string): () => number;
   lag(topic: string, partition: number, lag: number): void;
 }
 

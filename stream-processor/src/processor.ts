@@ -113,9 +113,9 @@ export function createStreamProcessor({ config, databaseUrl, logger, registry }:
       if (!handler) throw new Error(`no handler for topic ${topic}`);
       const done = metrics.batchSeconds(topic);
       await handler(records);
-      done();
+      const seconds = done();
       relay.wake();
-      logger.debug({ topic, partition, records: records.length }, 'batch committed');
+      logger.debug({ topic, partition, records: records.length, ms: Math.round(seconds * 1000) }, 'batch committed');
     },
   });
 

@@ -33,7 +33,7 @@ export interface AnomalyOutcome {
  * locks, then write detections, incidents, and the incident and DLQ messages to the outbox.
  * Nothing is kept in memory between batches, so a rebalance or restart starts from the database.
  */
-export async function handleAnomalyEvents(client: Pick<ClientBase, 'query'>, records: readonly RecordIn[], context: AnomalyContext): Promise<AnomalyOutcome> {
+export async function handleAnomalyEvents(client: ClientBase, records: readonly RecordIn[], context: AnomalyContext): Promise<AnomalyOutcome> {
   const { valid, dlq } = decodeRecords(records, anomalyEventCodec, context);
   const outcome: AnomalyOutcome = { stored: 0, duplicates: 0, invalid: dlq.length, merged: 0, opened: 0, changes: 0 };
   const lockRadiusM = context.dedupe.mergeRadiusM + context.dedupe.accuracyCapM;
