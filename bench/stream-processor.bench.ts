@@ -104,12 +104,12 @@ async function copyOut(client: pg.PoolClient, sql: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const DETECTION_COLUMNS = 'event_id, observed_at, type, kind, source_type, gateway_id, device_id, confidence, bbox, track_id, lat, lon, accuracy_m, geo_cell, model_name, model_version, snapshot_id, incident_id';
+const DETECTION_COLUMNS = 'event_id, observed_at, type, kind, source_type, gateway_id, device_id, confidence, bbox, track_id, lat, lon, accuracy_m, geo_cell, model_name, model_version, snapshot_id, incident_id, cell_id';
 
 function valuesOf(row: DetectionRow): unknown[] {
   const e = row.event;
   return [e.eventId, e.observedAt, e.type, e.kind, e.source.type, e.source.gatewayId, e.source.deviceId, e.confidence, e.bbox ? `{${e.bbox.join(',')}}` : null, e.trackId ?? null,
-    e.location.lat, e.location.lon, e.location.accuracyM, geoCellKey(e.location), e.model?.name ?? null, e.model?.version ?? null, null, null];
+    e.location.lat, e.location.lon, e.location.accuracyM, geoCellKey(e.location), e.model?.name ?? null, e.model?.version ?? null, null, null, null];
 }
 
 async function insertWithValues(client: pg.PoolClient, rows: DetectionRow[]): Promise<void> {
@@ -124,11 +124,11 @@ async function insertWithValues(client: pg.PoolClient, rows: DetectionRow[]): Pr
 }
 
 async function insertWithUnnest(client: pg.PoolClient, rows: DetectionRow[]): Promise<void> {
-  const columns = Array.from({ length: 18 }, (_, c) => rows.map((row) => valuesOf(row)[c]));
-  const types = ['uuid', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'real', 'text', 'text', 'float8', 'float8', 'real', 'text', 'text', 'text', 'uuid', 'uuid'];
+  const columns = Array.from({ length: 19 }, (_, c) => rows.map((row) => valuesOf(row)[c]));
+  const types = ['uuid', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'real', 'text', 'text', 'float8', 'float8', 'real', 'text', 'text', 'text', 'uuid', 'uuid', 'text'];
   await client.query(
     `INSERT INTO detections (${DETECTION_COLUMNS})
-     SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9::real[], c10, c11, c12, c13, c14, c15, c16, c17, c18
+     SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9::real[], c10, c11, c12, c13, c14, c15, c16, c17, c18, c19
        FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${types.map((_, i) => `c${i + 1}`).join(', ')})
      ON CONFLICT (event_id, observed_at) DO NOTHING`,
     columns,

@@ -68,6 +68,22 @@ describe('stream processor against real Kafka and PostgreSQL', function () {
     assert.ok(incident.best_snapshot_id);
   });
 
+  it('tags detections, incidents and their announcements with the grid cell that holds them', async () => {
+    const ring = [[13.48, 52.6], [13.49, 52.6], [13.49, 52.61], [13.48, 52.61], [13.48, 52.6]];
+    await pool.query(
+      `INSERT INTO grid_cells (cell_id, district, name, boundary, min_lat, min_lon, max_lat, max_lon) VALUES ('cell-x', 'd1', 'X', $1, 52.6, 13.48, 52.61, 13.49)`,
+      [JSON.stringify({ type: 'Polygon', coordinates: [ring] })],
+    );
+    const inside = anomalyEvent({ lat: 52.605, lon: 13.485 });
+    await produceEvents(producer, topics.anomalyEvents, [inside]);
+    await stored([inside]);
+    const incident = await incidentOf(inside);
+    assert.equal(incident.cell_id, 'cell-x');
+    assert.equal((await pool.query('SELECT cell_id FROM detections WHERE event_id = $1', [inside.eventId])).rows[0].cell_id, 'cell-x');
+    const announced = await readTopic(topics.incidents, (values) => values.some((v) => v.key === incident.incident_id));
+    assert.equal((announced.find((v) => v.key === incident.incident_id)!.value as IncidentEvent).incident.cellId, 'cell-x');
+  });
+
   it('makes one incident of a pile on a cell border, seen through two partitions at once', async () => {
     const border = -90 + Math.round((52.5401 + 90) / LAT_STEP) * LAT_STEP;
     const south = { lat: border - 3 / 111_195, lon: 13.4201 };

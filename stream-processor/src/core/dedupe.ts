@@ -14,6 +14,8 @@ export interface Sighting {
   event: AnomalyEvent;
   /** The stored snapshot the event carried, if any. */
   snapshotId?: string;
+  /** Grid cell of the event's location, if any; a new incident takes it. */
+  cellId?: string;
 }
 
 export interface Decision {
@@ -69,6 +71,7 @@ function open(sighting: Sighting, previousIncidentId: string | undefined): Decis
     status: 'open',
     location,
     geoCell: geoCellKey(location),
+    ...(sighting.cellId ? { cellId: sighting.cellId } : {}),
     firstSeenAt: at,
     lastSeenAt: at,
     sightings: 1,

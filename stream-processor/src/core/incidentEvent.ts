@@ -8,6 +8,7 @@ export function toIncident(state: IncidentState): Incident {
     kind: state.kind,
     status: state.status,
     location: state.location,
+    ...(state.cellId ? { cellId: state.cellId } : {}),
     firstSeenAt: state.firstSeenAt,
     lastSeenAt: state.lastSeenAt,
     sightings: state.sightings,

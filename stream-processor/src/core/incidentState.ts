@@ -13,6 +13,8 @@ export interface IncidentState {
   status: IncidentStatus;
   location: GeoPoint;
   geoCell: string;
+  /** Grid cell (grid_cells) that holds the location, when one does. */
+  cellId?: string;
   firstSeenAt: string;
   lastSeenAt: string;
   sightings: number;

@@ -3,9 +3,11 @@ import { writeOutbox, type OutboxMessage } from '@gridsight/service-kit';
 import type { ClientBase } from 'pg';
 import { decide, type DedupeSettings } from '../core/dedupe.js';
 import { cellsWithin } from '../core/geo.js';
+import { gridCellOf } from '../core/gridCell.js';
 import type { IncidentState } from '../core/incidentState.js';
 import { lockCells } from '../adapters/db/cellLocks.js';
 import { insertDetections, storedEventIds, type DetectionRow } from '../adapters/db/detectionsStore.js';
+import { loadGridCellsAround } from '../adapters/db/gridCellsStore.js';
 import { loadIncidentsInCells, saveIncidents } from '../adapters/db/incidentsStore.js';
 import { snapshotFromBase64, storeSnapshots } from '../adapters/db/snapshotsStore.js';
 import { incidentMessage } from './incidentMessage.js';
@@ -61,6 +63,7 @@ export async function handleAnomalyEvents(client: ClientBase, records: readonly 
   };
   const kinds = [...new Set(fresh.map((e) => e.kind))];
   for (const incident of await loadIncidentsInCells(client, cells, kinds, context.repeatWindowDays)) remember(incident);
+  const gridCells = await loadGridCellsAround(client, fresh.map((e) => e.location));
 
   const detections: DetectionRow[] = [];
   const changed = new Map<string, IncidentState>();
@@ -69,8 +72,9 @@ export async function handleAnomalyEvents(client: ClientBase, records: readonly 
   for (const event of fresh) {
     const nearby = cellsOf.get(event.eventId)!.flatMap((cell) => [...(byCell.get(cell)?.values() ?? [])]);
     const snapshotId = snapshotOf.get(event.eventId);
-    const decision = decide({ event, ...(snapshotId ? { snapshotId } : {}) }, nearby, context.dedupe);
-    detections.push({ event, ...(snapshotId ? { snapshotId } : {}), ...(decision.incidentId ? { incidentId: decision.incidentId } : {}) });
+    const cellId = gridCellOf(event.location, gridCells);
+    const decision = decide({ event, ...(snapshotId ? { snapshotId } : {}), ...(cellId ? { cellId } : {}) }, nearby, context.dedupe);
+    detections.push({ event, ...(snapshotId ? { snapshotId } : {}), ...(cellId ? { cellId } : {}), ...(decision.incidentId ? { incidentId: decision.incidentId } : {}) });
     if (!decision.change) continue;
     const { change, incident } = decision.change;
     remember(incident);

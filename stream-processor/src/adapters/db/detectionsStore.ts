@@ -11,6 +11,7 @@ export interface DetectionRow {
   event: AnomalyEvent;
   snapshotId?: string;
   incidentId?: string;
+  cellId?: string;
 }
 
 /** Which of these events are stored already (a re-delivery); callers hold the cells' locks, so the answer stays true. */
@@ -22,13 +23,13 @@ export async function storedEventIds(client: Sql, eventIds: readonly string[]): 
 
 const bboxLiteral = (bbox: AnomalyEvent['bbox']): string | null => (bbox ? `{${bbox.join(',')}}` : null);
 
-const COLUMNS = 'event_id, observed_at, type, kind, source_type, gateway_id, device_id, confidence, bbox, track_id, lat, lon, accuracy_m, geo_cell, model_name, model_version, snapshot_id, incident_id';
+const COLUMNS = 'event_id, observed_at, type, kind, source_type, gateway_id, device_id, confidence, bbox, track_id, lat, lon, accuracy_m, geo_cell, model_name, model_version, snapshot_id, incident_id, cell_id';
 
 function fields(row: DetectionRow): Array<string | number | null> {
   const e = row.event;
   return [
     e.eventId, e.observedAt, e.type, e.kind, e.source.type, e.source.gatewayId, e.source.deviceId, e.confidence, bboxLiteral(e.bbox), e.trackId ?? null,
-    e.location.lat, e.location.lon, e.location.accuracyM, geoCellKey(e.location), e.model?.name ?? null, e.model?.version ?? null, row.snapshotId ?? null, row.incidentId ?? null,
+    e.location.lat, e.location.lon, e.location.accuracyM, geoCellKey(e.location), e.model?.name ?? null, e.model?.version ?? null, row.snapshotId ?? null, row.incidentId ?? null, row.cellId ?? null,
   ];
 }
 

@@ -11,6 +11,7 @@ interface IncidentRow {
   lat: number;
   lon: number;
   geo_cell: string;
+  cell_id: string | null;
   first_seen_at: Date;
   last_seen_at: Date;
   sightings: number;
@@ -27,7 +28,7 @@ interface IncidentRow {
   version: number;
 }
 
-const COLUMNS = `incident_id, kind, status, lat, lon, geo_cell, first_seen_at, last_seen_at, sightings, raised_by, sources, source_states,
+const COLUMNS = `incident_id, kind, status, lat, lon, geo_cell, cell_id, first_seen_at, last_seen_at, sightings, raised_by, sources, source_states,
   max_confidence, best_snapshot_id, best_snapshot_confidence, previous_incident_id, cleared_at, cleared_by, closed_at, version`;
 
 function toState(row: IncidentRow): IncidentState {
@@ -37,6 +38,7 @@ function toState(row: IncidentRow): IncidentState {
     status: row.status,
     location: { lat: row.lat, lon: row.lon },
     geoCell: row.geo_cell,
+    ...(row.cell_id ? { cellId: row.cell_id } : {}),
     firstSeenAt: row.first_seen_at.toISOString(),
     lastSeenAt: row.last_seen_at.toISOString(),
     sightings: row.sightings,
@@ -89,10 +91,10 @@ export async function saveIncidents(client: Sql, incidents: readonly IncidentSta
   await client.query(
     `INSERT INTO incidents (incident_id, kind, status, lat, lon, geo_cell, first_seen_at, last_seen_at, sightings, raised_by, sources,
                             source_states, max_confidence, best_snapshot_id, best_snapshot_confidence, previous_incident_id,
-                            cleared_at, cleared_by, closed_at, version)
+                            cleared_at, cleared_by, closed_at, version, cell_id)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::timestamptz[], $8::timestamptz[],
                           $9::int[], $10::jsonb[], $11::jsonb[], $12::jsonb[], $13::real[], $14::uuid[], $15::real[], $16::uuid[],
-                          $17::timestamptz[], $18::jsonb[], $19::timestamptz[], $20::int[])
+                          $17::timestamptz[], $18::jsonb[], $19::timestamptz[], $20::int[], $21::text[])
      ON CONFLICT (incident_id) DO UPDATE SET
        status = excluded.status, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
        sightings = excluded.sightings, sources = excluded.sources, source_states = excluded.source_states,
@@ -120,6 +122,7 @@ export async function saveIncidents(client: Sql, incidents: readonly IncidentSta
       column((i) => json(i.clearedBy)),
       column((i) => i.closedAt ?? null),
       column((i) => i.version),
+      column((i) => i.cellId ?? null),
     ],
   );
 }
