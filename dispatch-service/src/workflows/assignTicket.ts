@@ -20,8 +20,9 @@ export async function assignLockedTicket(
   exclude: readonly string[],
   now: Date,
 ): Promise<AssignmentResult> {
-  const roster = await loadRoster(client);
-  const decision = chooseAssignee({ cellId: row.cell_id, location: { lat: row.lat, lon: row.lon } }, roster, {
+  const location = { lat: row.lat, lon: row.lon };
+  const roster = await loadRoster(client, { point: location, radiusM: deps.config.nearbyRadiusM });
+  const decision = chooseAssignee({ cellId: row.cell_id, location }, roster, {
     now,
     timeZone: deps.config.timeZone,
     nearbyRadiusM: deps.config.nearbyRadiusM,

@@ -22,15 +22,25 @@ export async function supervisorOfCell(db: Queryable, cellId: string | null): Pr
   return rows[0]?.supervisor_id ?? null;
 }
 
-/** Every active grid worker with their shifts and open work, as assignment needs them. */
-export async function loadRoster(db: Queryable): Promise<RosterEntry[]> {
+const METRES_PER_DEGREE = 111_320;
+
+/**
+ * Active grid workers whose home cell lies within `radiusM` of the point (a bounding-box superset
+ * of what assignment can pick: the owner's cell holds the point, a helper's centre is within the
+ * radius), with their shifts and open work.
+ */
+export async function loadRoster(db: Queryable, near: { point: GeoPoint; radiusM: number }): Promise<RosterEntry[]> {
+  const dLat = near.radiusM / METRES_PER_DEGREE;
+  const dLon = near.radiusM / (METRES_PER_DEGREE * Math.max(Math.cos((near.point.lat * Math.PI) / 180), 0.01));
   const { rows } = await db.query<{ worker_id: string; home_cell_id: string | null; boundary: CellBoundary | null; shifts: WeeklyShift[]; open_tickets: number }>(
     `SELECT w.worker_id, w.home_cell_id, c.boundary,
             coalesce((SELECT json_agg(json_build_object('weekday', s.weekday, 'startMinute', s.start_minute, 'endMinute', s.end_minute))
                         FROM worker_shifts s WHERE s.worker_id = w.worker_id), '[]'::json) AS shifts,
             (SELECT count(*)::int FROM tickets t WHERE t.assignee_id = w.worker_id AND t.status IN ('assigned', 'accepted', 'in_progress')) AS open_tickets
-       FROM workers w LEFT JOIN grid_cells c ON c.cell_id = w.home_cell_id
-      WHERE w.role = 'worker' AND w.active`,
+       FROM workers w JOIN grid_cells c ON c.cell_id = w.home_cell_id
+      WHERE w.role = 'worker' AND w.active
+        AND c.max_lat >= $1 AND c.min_lat <= $2 AND c.max_lon >= $3 AND c.min_lon <= $4`,
+    [near.point.lat - dLat, near.point.lat + dLat, near.point.lon - dLon, near.point.lon + dLon],
   );
   return rows.map((r) => ({
     workerId: r.worker_id,

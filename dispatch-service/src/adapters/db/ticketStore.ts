@@ -107,12 +107,6 @@ async function recordTransition(
   };
   // A transition this process built must match the contract; encode throws if it does not (a bug, not input).
   ticketEventCodec.encode(event);
-  await client.query(
-    `INSERT INTO ticket_events (ticket_id, seq, event_id, at, transition, from_status, to_status, actor_type, actor_id, note, photo_url, assignee_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [row.ticket_id, event.seq, event.eventId, now, event.transition, event.from, event.to, event.actor.type, event.actor.id ?? null, event.note ?? null, event.photoUrl ?? null, row.assignee_id],
-  );
-  await writeOutbox(client, [{ eventId: event.eventId, topic, key: row.ticket_id, payload: event }]);
   const notice: TicketNotice = {
     ticketId: row.ticket_id,
     seq: event.seq,
@@ -121,5 +115,29 @@ async function recordTransition(
     assigneeId: row.assignee_id,
     previousAssigneeId: entry.previousAssigneeId,
   };
-  await client.query('SELECT pg_notify($1, $2)', [TICKET_NOTIFY_CHANNEL, JSON.stringify(notice)]);
+  // The audit row and the notice in one round trip; NOTIFY is delivered only if the transaction commits.
+  await client.query(
+    `WITH audit AS (
+       INSERT INTO ticket_events (ticket_id, seq, event_id, at, transition, from_status, to_status, actor_type, actor_id, note, photo_url, assignee_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     )
+     SELECT pg_notify($13, $14)`,
+    [
+      row.ticket_id,
+      event.seq,
+      event.eventId,
+      now,
+      event.transition,
+      event.from,
+      event.to,
+      event.actor.type,
+      event.actor.id ?? null,
+      event.note ?? null,
+      event.photoUrl ?? null,
+      row.assignee_id,
+      TICKET_NOTIFY_CHANNEL,
+      JSON.stringify(notice),
+    ],
+  );
+  await writeOutbox(client, [{ eventId: event.eventId, topic, key: row.ticket_id, payload: event }]);
 }

@@ -44,6 +44,9 @@ export function createIncidentConsumer(options: IncidentConsumerOptions): Incide
       await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
       await consumer.run({
         autoCommit: true,
+        // Partitions are independent (key = incidentId, one ticket per incident), and the work is
+        // mostly waiting on the database: handle them side by side.
+        partitionsConsumedConcurrently: 3,
         eachMessage: async ({ message, partition }) => {
           const decoded = incidentEventCodec.decode(message.value ?? Buffer.alloc(0));
           if (!decoded.ok) {

@@ -1,0 +1,291 @@
+// Dispatch benchmarks, both against the real process (node dispatch-service/dist/main.js) on the
+// local stack's Kafka and PostgreSQL:
+//  1. incident event → ticket assigned latency (p50/p99) at a steady publish rate: from the Kafka
+//     send to the commit of the `assigned` transition (seen through PostgreSQL NOTIFY); baseline: a
+//     bare kafkajs consumer receiving the same messages in the same run (Kafka's own delivery latency);
+//  2. API latency at a fixed request rate (autocannon, GET /api/v1/tickets as a signed-in worker):
+//     p99 against a trivial fastify route (GET /ping) at the same rate in the same run. Target: p99 ≤ 20 ms at 1k req/s.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { incidentEventCodec, type IncidentEvent, type Source } from '@gridsight/contracts';
+import { createTestDatabase, testServices, uniqueName } from '@gridsight/deploy/testing';
+import { hashPassword } from '../dispatch-service/src/adapters/auth/passwords.js';
+import { replaceShifts, upsertCell, upsertPerson } from '../dispatch-service/src/adapters/db/adminStore.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const INCIDENTS = Number(process.env.GRIDSIGHT_BENCH_INCIDENTS ?? 300);
+// A busy district raises a few incidents a minute; 10/s is a burst well above that, still below saturation.
+const PUBLISH_RATE = Number(process.env.GRIDSIGHT_BENCH_INCIDENT_RATE ?? 10);
+const API_RATE = Number(process.env.GRIDSIGHT_BENCH_API_RATE ?? 1000);
+const API_SECONDS = Number(process.env.GRIDSIGHT_BENCH_API_SECONDS ?? 15);
+const API_CONNECTIONS = 20;
+const GRID = 5;
+const CELL = 0.01;
+const PASSWORD = 'bench password 123';
+const say = (line: string) => process.stderr.write(`dispatch bench: ${line}\n`);
+const camera: Source = { type: 'camera', gatewayId: 'gw-bench', deviceId: 'cam-1' };
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+function square(minLon: number, minLat: number) {
+  return { type: 'Polygon' as const, coordinates: [[[minLon, minLat], [minLon + CELL, minLat], [minLon + CELL, minLat + CELL], [minLon, minLat + CELL], [minLon, minLat]]] };
+}
+
+async function seed(pool: pg.Pool): Promise<void> {
+  await upsertPerson(pool, { workerId: 's-bench', displayName: 'Supervisor', role: 'supervisor', passwordHash: null });
+  const hash = await hashPassword(PASSWORD);
+  const always = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startMinute: 0, endMinute: 1440 }));
+  for (let row = 0; row < GRID; row++) {
+    for (let col = 0; col < GRID; col++) {
+      const cellId = `cell-${row}-${col}`;
+      await upsertCell(pool, { cellId, district: 'Bench', name: cellId, boundary: square(121.4 + col * CELL, 31.2 + row * CELL), supervisorId: 's-bench' });
+      for (const n of [1, 2]) {
+        const workerId = `w-${row}-${col}-${n}`;
+        await upsertPerson(pool, { workerId, displayName: workerId, role: 'worker', passwordHash: n === 1 && row === 0 && col === 0 ? hash : null, homeCellId: cellId });
+        await replaceShifts(pool, workerId, always);
+      }
+    }
+  }
+}
+
+function incidentAt(index: number): { event: IncidentEvent; row: unknown[] } {
+  const row = index % GRID;
+  const col = Math.floor(index / GRID) % GRID;
+  const lat = 31.2 + row * CELL + CELL * (0.1 + 0.8 * ((index * 7919) % 97) / 97);
+  const lon = 121.4 + col * CELL + CELL * (0.1 + 0.8 * ((index * 104729) % 89) / 89);
+  const incidentId = uuidv7();
+  const at = new Date().toISOString();
+  const kind = index % 3 === 0 ? 'manhole_open' : 'garbage_pile';
+  const event: IncidentEvent = {
+    schema: 'incident/v1',
+    eventId: uuidv7(),
+    change: 'opened',
+    version: 1,
+    at,
+    cause: { eventId: uuidv7(), type: 'detected', source: camera },
+    incident: { incidentId, kind, status: 'open', location: { lat, lon }, firstSeenAt: at, lastSeenAt: at, sightings: 1, raisedBy: camera, sources: [camera], maxConfidence: 0.9 },
+  };
+  return { event, row: [incidentId, kind, lat, lon, at, JSON.stringify(camera), JSON.stringify([camera])] };
+}
+
+function startProcess(command: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  return child;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function load(url: string, headers: Record<string, string>): Promise<autocannon.Result> {
+  return autocannon({ url, connections: API_CONNECTIONS, overallRate: API_RATE, duration: API_SECONDS, headers });
+}
+
+async function main(): Promise<void> {
+  const { kafkaBrokers } = testServices();
+  const db = await createTestDatabase();
+  const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  const kafka = new Kafka({ clientId: 'gs-dispatch-bench', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const incidentsTopic = uniqueName('gs-bench-incidents');
+  const ticketEventsTopic = uniqueName('gs-bench-ticket-events');
+  const keyDir = mkdtempSync(join(tmpdir(), 'gs-bench-key-'));
+  const keyFile = join(keyDir, 'signing.pem');
+  writeFileSync(keyFile, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  const httpPort = await freePort();
+  const baselinePort = await freePort();
+  let service: ChildProcess | undefined;
+  let baseline: ChildProcess | undefined;
+  const listener = new pg.Client({ connectionString: db.url });
+  const producer = kafka.producer();
+  const bareConsumer = kafka.consumer({ groupId: uniqueName('gs-bench-bare') });
+
+  try {
+    say(`seeding ${GRID * GRID} cells and ${GRID * GRID * 2} on-duty workers`);
+    await seed(pool);
+    await admin.connect();
+    await admin.createTopics({ topics: [incidentsTopic, ticketEventsTopic].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })), waitForLeaders: true });
+
+    service = startProcess(process.execPath, [join(root, 'dispatch-service', 'dist', 'main.js')], {
+      GRIDSIGHT_DATABASE_URL: db.url,
+      GRIDSIGHT_KAFKA_BROKERS: kafkaBrokers.join(','),
+      GRIDSIGHT_DISPATCH_KAFKA_GROUP: uniqueName('gs-bench-dispatch'),
+      GRIDSIGHT_DISPATCH_INCIDENTS_TOPIC: incidentsTopic,
+      GRIDSIGHT_DISPATCH_TICKET_EVENTS_TOPIC: ticketEventsTopic,
+      GRIDSIGHT_TOKEN_PRIVATE_KEY_FILE: keyFile,
+      GRIDSIGHT_DISPATCH_HTTP_PORT: String(httpPort),
+      GRIDSIGHT_DISPATCH_OPS_PORT: '0',
+      GRIDSIGHT_LOG_LEVEL: 'warn',
+    });
+    await waitForHttp(`http://127.0.0.1:${httpPort}/api/v1/cells`);
+
+    // Part 1: latency from publish to assigned.
+    const sentAt = new Map<string, number>();
+    const assignedAt = new Map<string, number>();
+    const kafkaAt = new Map<string, number>();
+    await listener.connect();
+    await listener.query('LISTEN gridsight_ticket_events');
+    listener.on('notification', (message) => {
+      const notice = JSON.parse(message.payload ?? '{}') as { ticketId: string; transition: string };
+      if (notice.transition === 'assigned') assignedAt.set(notice.ticketId, performance.now());
+    });
+    await bareConsumer.connect();
+    await bareConsumer.subscribe({ topic: incidentsTopic, fromBeginning: true });
+    await bareConsumer.run({
+      eachMessage: async ({ message }) => {
+        kafkaAt.set(message.key!.toString(), performance.now());
+      },
+    });
+    await producer.connect();
+    // Let the service's consumer and the bare one join their groups before the clock starts.
+    await new Promise((r) => setTimeout(r, 8_000));
+
+    const incidents = Array.from({ length: INCIDENTS }, (_, i) => incidentAt(i));
+    for (const { row } of incidents) {
+      await pool.query(
+        `INSERT INTO incidents (incident_id, kind, status, lat, lon, geo_cell, first_seen_at, last_seen_at, sightings, raised_by, sources, max_confidence)
+         VALUES ($1, $2, 'open', $3, $4, 'wtw', $5, $5, 1, $6, $7, 0.9)`,
+        row,
+      );
+    }
+    say(`publishing ${INCIDENTS} incident events at ${PUBLISH_RATE}/s`);
+    const started = performance.now();
+    for (let i = 0; i < incidents.length; i++) {
+      const due = started + (i * 1000) / PUBLISH_RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const { event } = incidents[i]!;
+      sentAt.set(event.incident.incidentId, performance.now());
+      await producer.send({ topic: incidentsTopic, acks: -1, messages: [{ key: event.incident.incidentId, value: incidentEventCodec.encode(event) }] });
+    }
+    const deadline = Date.now() + 60_000;
+    while ((assignedAt.size < INCIDENTS || kafkaAt.size < INCIDENTS) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const { rows } = await pool.query<{ ticket_id: string; incident_id: string }>('SELECT ticket_id, incident_id FROM tickets');
+    const dispatchLatency = rows.filter((r) => assignedAt.has(r.ticket_id)).map((r) => assignedAt.get(r.ticket_id)! - sentAt.get(r.incident_id)!).sort((a, b) => a - b);
+    const kafkaLatency = [...kafkaAt.entries()].map(([id, at]) => at - sentAt.get(id)!).sort((a, b) => a - b);
+    say(`assigned ${dispatchLatency.length}/${INCIDENTS}; p50 ${round(percentile(dispatchLatency, 50))} ms, p99 ${round(percentile(dispatchLatency, 99))} ms`);
+
+    // Part 2: API latency at a fixed rate, against a trivial fastify route.
+    const login = await fetch(`http://127.0.0.1:${httpPort}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'w-0-0-1', password: PASSWORD }) });
+    const { token } = (await login.json()) as { token: string };
+    const myTickets = await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/tickets`, { headers: { authorization: `Bearer ${token}` } })).json() as { tickets: unknown[] };
+    baseline = startProcess(process.execPath, ['--input-type=module', '-e', `import Fastify from 'fastify'; const app = Fastify(); app.get('/ping', async () => ({ ok: true })); await app.listen({ host: '127.0.0.1', port: ${baselinePort} });`], {});
+    await waitForHttp(`http://127.0.0.1:${baselinePort}/ping`);
+    say(`API: ${API_RATE} req/s for ${API_SECONDS} s over ${API_CONNECTIONS} connections, trivial route first`);
+    const trivial = await load(`http://127.0.0.1:${baselinePort}/ping`, {});
+    const tickets = await load(`http://127.0.0.1:${httpPort}/api/v1/tickets`, { authorization: `Bearer ${token}` });
+
+    const result = {
+      benchmark: 'dispatch',
+      at: new Date().toISOString(),
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      incidentToAssigned: {
+        load: `${INCIDENTS} incident events at ${PUBLISH_RATE}/s, ${GRID * GRID} cells, ${GRID * GRID * 2} workers`,
+        assigned: dispatchLatency.length,
+        p50Ms: round(percentile(dispatchLatency, 50)),
+        p99Ms: round(percentile(dispatchLatency, 99)),
+        maxMs: round(dispatchLatency.at(-1) ?? NaN),
+        baseline: { what: 'bare kafkajs consumer receiving the same messages', p50Ms: round(percentile(kafkaLatency, 50)), p99Ms: round(percentile(kafkaLatency, 99)) },
+        ratioP50: round(percentile(dispatchLatency, 50) / percentile(kafkaLatency, 50)),
+        ratioP99: round(percentile(dispatchLatency, 99) / percentile(kafkaLatency, 99)),
+      },
+      api: {
+        load: `${API_RATE} req/s for ${API_SECONDS} s, ${API_CONNECTIONS} connections; GET /api/v1/tickets as a worker with ${myTickets.tickets.length} open tickets`,
+        requests: tickets.requests.total,
+        non2xx: tickets.non2xx,
+        errors: tickets.errors,
+        achievedRps: round(tickets.requests.average),
+        p50Ms: tickets.latency.p50,
+        p99Ms: tickets.latency.p99,
+        baseline: { what: 'trivial fastify route GET /ping', achievedRps: round(trivial.requests.average), p50Ms: trivial.latency.p50, p99Ms: trivial.latency.p99 },
+        ratioP99: round(tickets.latency.p99 / Math.max(trivial.latency.p99, 1)),
+        targetP99Ms: 20,
+        meetsTarget: tickets.latency.p99 <= 20 && tickets.non2xx === 0,
+      },
+    };
+    const markdown = `# Dispatch benchmark (${result.at})
+
+Machine: ${result.machine.cpus} CPUs, Node ${result.machine.node}; real Kafka and PostgreSQL of the local stack; the service as its own process.
+
+## Incident event → ticket assigned
+
+Load: ${result.incidentToAssigned.load}. Measured from the Kafka send to the commit of the \`assigned\` transition (PostgreSQL NOTIFY).
+
+| | p50 | p99 | max |
+|---|---|---|---|
+| dispatch-service (consume, create, assign, audit, outbox) | ${result.incidentToAssigned.p50Ms} ms | ${result.incidentToAssigned.p99Ms} ms | ${result.incidentToAssigned.maxMs} ms |
+| baseline: ${result.incidentToAssigned.baseline.what} | ${result.incidentToAssigned.baseline.p50Ms} ms | ${result.incidentToAssigned.baseline.p99Ms} ms | |
+| ratio | ${result.incidentToAssigned.ratioP50}× | ${result.incidentToAssigned.ratioP99}× | |
+
+Assigned: ${result.incidentToAssigned.assigned} of ${INCIDENTS}.
+
+## API latency at a fixed rate
+
+Load: ${result.api.load}.
+
+| | achieved req/s | p50 | p99 |
+|---|---|---|---|
+| GET /api/v1/tickets | ${result.api.achievedRps} | ${result.api.p50Ms} ms | ${result.api.p99Ms} ms |
+| baseline: ${result.api.baseline.what} | ${result.api.baseline.achievedRps} | ${result.api.baseline.p50Ms} ms | ${result.api.baseline.p99Ms} ms |
+
+p99 ratio to the baseline: ${result.api.ratioP99}×. Target p99 ≤ 20 ms at 1k req/s: ${result.api.meetsTarget ? 'met' : 'NOT met'} (non-2xx: ${result.api.non2xx}, errors: ${result.api.errors}).
+`;
+    const resultsDir = join(root, 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(join(resultsDir, 'dispatch.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(join(resultsDir, 'dispatch.md'), markdown);
+    process.stdout.write(markdown);
+  } finally {
+    if (service) await stopProcess(service);
+    if (baseline) await stopProcess(baseline);
+    await bareConsumer.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+    await listener.end().catch(() => undefined);
+    await admin.deleteTopics({ topics: [incidentsTopic, ticketEventsTopic] }).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+    await pool.end();
+    await db.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  say(`failed: ${(error as Error).stack ?? error}`);
+  process.exit(1);
+});
