@@ -42,7 +42,7 @@ describe('when Kafka goes down', function () {
     kafka = await startKafka({ dataDir, ...ports });
     broker = await startTestBroker({
       kafkaBrokers: kafka.brokers,
-      env: { GRIDSIGHT_BRIDGE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT), GRIDSIGHT_BRIDGE_GIVE_UP_MS: '4000' },
+      env: { GRIDSIGHT_BRIDGE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT), GRIDSIGHT_BRIDGE_GIVE_UP_MS: '4000', GRIDSIGHT_BRIDGE_PRODUCERS: '2' },
     });
   });
   after(async () => {

@@ -1,6 +1,7 @@
 import { CompressionTypes, Kafka, logLevel, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from '@gridsight/service-kit';
 import type { KafkaRecord } from '../../core/bridgeRoute.js';
+import { laneOf } from '../../core/lanes.js';
 import { BrokerError } from '../../errors.js';
 
 export interface KafkaBridgeOptions {
@@ -13,6 +14,8 @@ export interface KafkaBridgeOptions {
   maxInFlight: number;
   /** A record not acknowledged within this is rejected (its client is disconnected, no PUBACK). */
   giveUpMs: number;
+  /** Idempotent producers, each with one batch in flight; a record's key picks its producer. */
+  producers: number;
   logger: Logger;
   onBatch?: (size: number, seconds: number) => void;
   onSendError?: () => void;
@@ -42,13 +45,26 @@ interface Entry {
   reject: (error: Error) => void;
 }
 
+interface Lane {
+  producer: Producer;
+  pending: Entry[];
+  batch: Entry[];
+  sending?: Promise<void>;
+  lingerTimer?: NodeJS.Timeout;
+}
+
 const MAX_BACKOFF_MS = 2000;
 const SWEEP_INTERVAL_MS = 250;
 
 /**
  * kafkajs has no producer-side batching: every send is a request. This gathers the records of
- * all MQTT clients for `lingerMs` into one sendBatch (idempotent, acks=all), one batch at a time,
- * and settles each record's promise when its batch is acknowledged, so PUBACKs go out together.
+ * all MQTT clients for `lingerMs` into one sendBatch (idempotent, acks=all) and settles each
+ * record's promise when its batch is acknowledged, so PUBACKs go out together.
+ *
+ * An idempotent kafkajs producer must not have two batches in flight (their sequence numbers
+ * would race), so throughput would be one batch per Kafka round trip. Several producers ("lanes")
+ * overlap those round trips; a record's key always picks the same lane, so records of one key
+ * (one geo cell, one gateway's status) keep their order.
  */
 export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<KafkaBridge> {
   const { logger, lingerMs, maxBatch, maxInFlight, giveUpMs } = options;
@@ -60,16 +76,16 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
     // Our own loop retries with backoff until each record's deadline; kafkajs retries only briefly.
     retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
   });
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const lanes: Lane[] = Array.from({ length: options.producers }, () => ({
+    producer: kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+    pending: [],
+    batch: [],
+  }));
   const status: KafkaBridgeStatus = { connected: false, inFlight: 0, waiting: 0 };
   let closing = false;
-  const pending: Entry[] = [];
   const overflow: Entry[] = [];
-  let batch: Entry[] = [];
-  let sending: Promise<void> | undefined;
-  let lingerTimer: NodeJS.Timeout | undefined;
 
-  await producer.connect();
+  await Promise.all(lanes.map((lane) => lane.producer.connect()));
   status.connected = true;
 
   const settle = (entry: Entry, error?: Error): void => {
@@ -85,51 +101,52 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
     while (overflow.length > 0 && status.inFlight < maxInFlight) {
       const entry = overflow.shift() as Entry;
       status.inFlight++;
-      pending.push(entry);
+      const lane = lanes[laneOf(entry.record.key, lanes.length)] as Lane;
+      lane.pending.push(entry);
+      schedule(lane);
     }
     status.waiting = overflow.length;
-    schedule();
   };
 
-  const schedule = (lingered = false): void => {
-    if (sending || pending.length === 0) return;
-    if (lingered || pending.length >= maxBatch || lingerMs === 0 || closing) {
-      clearTimeout(lingerTimer);
-      lingerTimer = undefined;
-      sending = flush().finally(() => {
-        sending = undefined;
-        schedule();
+  const schedule = (lane: Lane, lingered = false): void => {
+    if (lane.sending || lane.pending.length === 0) return;
+    if (lingered || lane.pending.length >= maxBatch || lingerMs === 0 || closing) {
+      clearTimeout(lane.lingerTimer);
+      lane.lingerTimer = undefined;
+      lane.sending = flush(lane).finally(() => {
+        lane.sending = undefined;
+        schedule(lane);
       });
     } else {
-      lingerTimer ??= setTimeout(() => {
-        lingerTimer = undefined;
-        schedule(true);
+      lane.lingerTimer ??= setTimeout(() => {
+        lane.lingerTimer = undefined;
+        schedule(lane, true);
       }, lingerMs);
     }
   };
 
-  const flush = async (): Promise<void> => {
-    batch = pending.splice(0, maxBatch);
-    for (let attempt = 0; batch.some((entry) => !entry.settled); attempt++) {
+  const flush = async (lane: Lane): Promise<void> => {
+    lane.batch = lane.pending.splice(0, maxBatch);
+    for (let attempt = 0; lane.batch.some((entry) => !entry.settled); attempt++) {
       const started = performance.now();
       try {
-        await producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: byTopic(batch) });
-        options.onBatch?.(batch.length, (performance.now() - started) / 1000);
+        await lane.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: byTopic(lane.batch) });
+        options.onBatch?.(lane.batch.length, (performance.now() - started) / 1000);
         if (status.unavailableSinceMs !== undefined) logger.info({ downMs: Date.now() - status.unavailableSinceMs }, 'Kafka acknowledges again');
         status.connected = true;
         status.unavailableSinceMs = undefined;
-        for (const entry of batch) settle(entry);
+        for (const entry of lane.batch) settle(entry);
         break;
       } catch (error) {
         options.onSendError?.();
         status.connected = false;
         status.lastError = (error as Error).message;
         status.unavailableSinceMs ??= Date.now();
-        if (attempt === 0) logger.warn({ err: error, records: batch.length }, 'Kafka did not acknowledge a batch; retrying, no PUBACK until it does');
+        if (attempt === 0) logger.warn({ err: error, records: lane.batch.length }, 'Kafka did not acknowledge a batch; retrying, no PUBACK until it does');
         await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt)));
       }
     }
-    batch = [];
+    lane.batch = [];
   };
 
   // Records past their deadline fail wherever they wait, so a client never hangs on a dead Kafka.
@@ -137,7 +154,10 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
     const now = Date.now();
     const expired = (entry: Entry): boolean => !entry.settled && entry.deadlineMs <= now;
     const timeout = (): BrokerError => new BrokerError('BROKER_KAFKA_UNAVAILABLE', status.lastError ?? `no acknowledgement within ${giveUpMs} ms`);
-    for (const entry of [...batch, ...pending].filter(expired)) settle(entry, timeout());
+    for (const lane of lanes) {
+      for (const entry of [...lane.batch, ...lane.pending].filter(expired)) settle(entry, timeout());
+      lane.pending = lane.pending.filter((entry) => !entry.settled);
+    }
     for (let i = overflow.length - 1; i >= 0; i--) {
       const entry = overflow[i] as Entry;
       if (expired(entry)) {
@@ -146,10 +166,11 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
         entry.reject(timeout());
       }
     }
-    for (let i = pending.length - 1; i >= 0; i--) if ((pending[i] as Entry).settled) pending.splice(i, 1);
     status.waiting = overflow.length;
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+
+  const busy = (): boolean => overflow.length > 0 || lanes.some((lane) => lane.sending !== undefined || lane.pending.length > 0);
 
   return {
     send: (record) =>
@@ -164,20 +185,21 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
     status: () => ({ ...status }),
     close: async (deadlineMs = 10_000) => {
       closing = true;
-      schedule();
+      for (const lane of lanes) schedule(lane);
       const until = Date.now() + deadlineMs;
-      while ((sending || pending.length > 0 || overflow.length > 0) && Date.now() < until) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      while (busy() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
       clearInterval(sweeper);
-      clearTimeout(lingerTimer);
-      for (const entry of [...batch, ...pending, ...overflow]) {
-        if (!entry.settled) {
-          entry.settled = true;
-          entry.reject(new BrokerError('BROKER_SHUTTING_DOWN'));
+      for (const lane of lanes) {
+        clearTimeout(lane.lingerTimer);
+        for (const entry of [...lane.batch, ...lane.pending]) {
+          if (!entry.settled) settle(entry, new BrokerError('BROKER_SHUTTING_DOWN'));
         }
       }
-      await producer.disconnect();
+      for (const entry of overflow.splice(0)) {
+        entry.settled = true;
+        entry.reject(new BrokerError('BROKER_SHUTTING_DOWN'));
+      }
+      await Promise.all(lanes.map((lane) => lane.producer.disconnect()));
     },
   };
 }
