@@ -14,6 +14,7 @@ export const DispatchEnv = Type.Object({
   GRIDSIGHT_DISPATCH_KAFKA_GROUP: Type.String({ default: 'dispatch-service', minLength: 1, description: 'Kafka consumer group of the incidents consumer' }),
   GRIDSIGHT_DISPATCH_INCIDENTS_TOPIC: Type.String({ default: KAFKA_TOPICS.incidents, minLength: 1, description: 'Topic the incident events come from' }),
   GRIDSIGHT_DISPATCH_TICKET_EVENTS_TOPIC: Type.String({ default: KAFKA_TOPICS.ticketEvents, minLength: 1, description: 'Topic the outbox announces ticket transitions on' }),
+  GRIDSIGHT_DISPATCH_ANOMALY_EVENTS_TOPIC: Type.String({ default: KAFKA_TOPICS.anomalyEvents, minLength: 1, description: 'Topic Open311 citizen reports enter the pipeline on' }),
   GRIDSIGHT_DISPATCH_HTTP_HOST: Type.String({ default: '127.0.0.1', description: 'Address the worker API and web app listen on' }),
   GRIDSIGHT_DISPATCH_HTTP_PORT: Port(8080, 'Port of the worker API and web app'),
   GRIDSIGHT_DISPATCH_OPS_PORT: Port(9303, 'Port of /health and /metrics'),
@@ -45,7 +46,7 @@ const SlaOverride = Type.Object(Object.fromEntries(ANOMALY_KINDS.map((kind) => [
 
 export interface DispatchConfig {
   databaseUrl: string;
-  kafka: { brokers: string[]; groupId: string; incidentsTopic: string; ticketEventsTopic: string };
+  kafka: { brokers: string[]; groupId: string; incidentsTopic: string; ticketEventsTopic: string; anomalyEventsTopic: string };
   http: { host: string; port: number; publicUrl: string };
   opsPort: number;
   tokens: { privateKeyPem: string; ttlSeconds: number };
@@ -77,6 +78,7 @@ export function loadDispatchConfig(env: NodeJS.ProcessEnv): Readonly<DispatchCon
       groupId: raw.GRIDSIGHT_DISPATCH_KAFKA_GROUP,
       incidentsTopic: raw.GRIDSIGHT_DISPATCH_INCIDENTS_TOPIC,
       ticketEventsTopic: raw.GRIDSIGHT_DISPATCH_TICKET_EVENTS_TOPIC,
+      anomalyEventsTopic: raw.GRIDSIGHT_DISPATCH_ANOMALY_EVENTS_TOPIC,
     },
     http: { host: raw.GRIDSIGHT_DISPATCH_HTTP_HOST, port: raw.GRIDSIGHT_DISPATCH_HTTP_PORT, publicUrl: raw.GRIDSIGHT_DISPATCH_PUBLIC_URL.replace(/\/$/, '') },
     opsPort: raw.GRIDSIGHT_DISPATCH_OPS_PORT,

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   const deps: WorkflowDeps = { pool, config, clock: () => new Date(), logger };
   const kafka = new Kafka({ clientId: SERVICE, brokers: config.kafka.brokers, logLevel: logLevel.WARN });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  const relay = createOutboxRelay({ pool, producer, topics: [config.kafka.ticketEventsTopic], name: `${SERVICE}:${config.kafka.ticketEventsTopic}`, logger, registry });
+  // Ticket transitions, and Open311 citizen reports entering the pipeline as anomaly events.
+  const relayTopics = [config.kafka.ticketEventsTopic, config.kafka.anomalyEventsTopic];
+  const relay = createOutboxRelay({ pool, producer, topics: relayTopics, name: `${SERVICE}:${relayTopics.join(',')}`, logger, registry });
   const consumer = createIncidentConsumer({
     kafka,
     groupId: config.kafka.groupId,

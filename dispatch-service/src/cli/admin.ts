@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Value } from '@sinclair/typebox/value';
@@ -6,6 +7,7 @@ import pg from 'pg';
 import { ACCESS_TOKEN_ROLES, isValidIdentifier, type AccessTokenRole } from '@gridsight/contracts';
 import { hashPassword } from '../adapters/auth/passwords.js';
 import { replaceShifts, upsertCell, upsertPerson } from '../adapters/db/adminStore.js';
+import { apiKeyDigest } from '../adapters/db/open311Queries.js';
 import { inTransaction } from '../adapters/db/transaction.js';
 import { CellCollection } from '../adapters/http/routes/cells.js';
 import { loadAdminConfig } from '../config.js';
@@ -16,7 +18,8 @@ const USAGE = `usage (GRIDSIGHT_DATABASE_URL names the database):
   gridsight-dispatch cells import <cells.geojson>
       FeatureCollection of Polygon/MultiPolygon features with properties { cellId, district, name, supervisorId? }
   gridsight-dispatch person <id> --role worker|supervisor|ops --name "<display name>" [--cell <homeCellId>] [--password-stdin]
-  gridsight-dispatch shifts <workerId> <day>@<HH:MM>-<HH:MM> ...      e.g. mon@08:00-17:00 sun@22:00-06:00`;
+  gridsight-dispatch shifts <workerId> <day>@<HH:MM>-<HH:MM> ...      e.g. mon@08:00-17:00 sun@22:00-06:00
+  gridsight-dispatch open311-client <clientId>      creates (or replaces) an Open311 api_key and prints it once`;
 
 class UsageError extends Error {}
 
@@ -69,6 +72,16 @@ async function run(argv: string[]): Promise<string> {
         const shifts = specs.map(parseShift);
         await inTransaction(pool, (client) => replaceShifts(client, workerId, shifts));
         return `saved ${shifts.length} shifts for ${workerId}`;
+      }
+      case 'open311-client': {
+        const clientId = rest[0];
+        if (!clientId || !isValidIdentifier(clientId)) throw new UsageError('open311-client needs a client id of 1-64 letters, digits or _ . : -');
+        const apiKey = randomBytes(32).toString('base64url');
+        await pool.query(
+          'INSERT INTO open311_clients (client_id, key_sha256) VALUES ($1, $2) ON CONFLICT (client_id) DO UPDATE SET key_sha256 = EXCLUDED.key_sha256, active = true',
+          [clientId, apiKeyDigest(apiKey)],
+        );
+        return `api_key for ${clientId} (shown once, store it now): ${apiKey}`;
       }
       default:
         throw new UsageError(command ? `unknown command ${command}` : 'no command');

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@gridsight/deploy/testing';
 import { verifyPassword } from '../../src/adapters/auth/passwords.js';
+import { apiKeyDigest } from '../../src/adapters/db/open311Queries.js';
 import { parseShift } from '../../src/cli/parseShift.js';
 import { square } from '../core/fixtures.js';
 
@@ -53,6 +54,19 @@ describe('admin CLI (real PostgreSQL)', function () {
       assert.ok(await verifyPassword('a long enough password', rows[0].password_hash));
       assert.equal((await pool.query("SELECT count(*)::int AS n FROM worker_shifts WHERE worker_id = 'w-9'")).rows[0].n, 2);
       assert.equal((await pool.query("SELECT max_lat FROM grid_cells WHERE cell_id = 'hp-02'")).rows[0].max_lat.toFixed(2), '31.24');
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('creates an Open311 client key, shown once and stored only as a digest', async () => {
+    const result = await admin(db, ['open311-client', 'city-app']);
+    const key = /: ([A-Za-z0-9_-]{43})$/m.exec(result.stdout)?.[1];
+    assert.ok(key, result.stdout + result.stderr);
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      const { rows } = await pool.query("SELECT key_sha256 FROM open311_clients WHERE client_id = 'city-app'");
+      assert.equal(rows[0].key_sha256, apiKeyDigest(key));
     } finally {
       await pool.end();
     }

@@ -13,6 +13,7 @@ import { validationMessage } from './validationMessage.js';
 import { authRoutes } from './routes/auth.js';
 import { cellRoutes } from './routes/cells.js';
 import { mediaRoutes } from './routes/media.js';
+import { open311Routes } from './routes/open311.js';
 import { peopleRoutes } from './routes/people.js';
 import { ticketRoutes } from './routes/tickets.js';
 
@@ -75,6 +76,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(mediaRoutes(deps), { prefix: '/api/v1' });
   await app.register(cellRoutes(deps), { prefix: '/api/v1' });
   await app.register(peopleRoutes(deps), { prefix: '/api/v1' });
+  await app.register(open311Routes(deps));
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }

@@ -1,0 +1,149 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { v7 as uuidv7 } from 'uuid';
+import { ANOMALY_KINDS, anomalyEventCodec, geoCellKey, StringEnum } from '@gridsight/contracts';
+import { writeOutbox } from '@gridsight/service-kit';
+import { citizenEvent, OPEN311_SERVICES, open311Status } from '../../../core/open311.js';
+import { DispatchError } from '../../../errors.js';
+import { findRequests, open311ClientFor, ticketForReportEvent, type Open311Row } from '../../db/open311Queries.js';
+import { inTransaction } from '../../db/transaction.js';
+import type { HttpDeps } from '../server.js';
+import { validationMessage } from '../validationMessage.js';
+
+const ServiceCode = StringEnum(ANOMALY_KINDS, { description: 'service_code from services.json' });
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 (W3C) date-time' });
+
+const RequestQuery = Type.Object(
+  {
+    service_request_id: Type.Optional(Type.String({ pattern: `^${UUID}(,${UUID}){0,99}$`, description: 'Comma-separated ids' })),
+    service_code: Type.Optional(ServiceCode),
+    start_date: Type.Optional(Timestamp),
+    end_date: Type.Optional(Timestamp),
+    status: Type.Optional(StringEnum(['open', 'closed'])),
+  },
+  { additionalProperties: true },
+);
+
+const PostRequest = Type.Object(
+  {
+    api_key: Type.String({ minLength: 16, maxLength: 128 }),
+    service_code: ServiceCode,
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    long: Type.Number({ minimum: -180, maximum: 180 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    address_string: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  // GeoReport v2 lets clients send contact fields (email, first_name, …); they are accepted and not stored.
+  { additionalProperties: true },
+);
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Open311 GeoReport v2 (JSON format) under /open311/v2: `services`, `requests` (list, by id, POST)
+ * and `tokens`. Every ticket is a service request; a POSTed report enters the pipeline as a
+ * citizen `anomaly/v1` event, so it is deduped with camera sightings of the same problem, and
+ * its token resolves to the ticket once one exists. Errors are GeoReport's `[{code, description}]`.
+ */
+export function open311Routes(deps: HttpDeps) {
+  return async (root: FastifyInstance): Promise<void> => {
+    await root.register(
+      async (plain) => {
+        const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+        const { pool } = deps.workflows;
+        await app.register(formbody, { bodyLimit: 16 * 1024 });
+        app.setErrorHandler((error: FastifyError | DispatchError, _request, reply) => {
+          let status: number;
+          let description: string;
+          if (error instanceof DispatchError) {
+            [status, description] = [error.status, error.message];
+          } else if (error.validation) {
+            [status, description] = [400, validationMessage(error.validationContext ?? 'request', error.validation)];
+          } else if (error.statusCode && error.statusCode < 500) {
+            [status, description] = [error.statusCode, error.message];
+          } else {
+            deps.logger.error({ err: error }, 'open311 request failed');
+            [status, description] = [500, 'internal error; it has been logged'];
+          }
+          return reply.code(status).send([{ code: status, description }]);
+        });
+
+        const view = (row: Open311Row) => ({
+          service_request_id: row.ticket_id,
+          status: open311Status(row.status),
+          status_notes: row.last_note,
+          service_name: OPEN311_SERVICES[row.kind].name,
+          service_code: row.kind,
+          description: row.citizen_description,
+          agency_responsible: 'Gridsight grid management',
+          service_notice: null,
+          requested_datetime: row.created_at.toISOString(),
+          updated_datetime: row.updated_at.toISOString(),
+          expected_datetime: row.due_by.toISOString(),
+          address: null,
+          address_id: null,
+          zipcode: null,
+          lat: row.lat,
+          long: row.lon,
+          media_url: row.last_photo_url ?? (row.snapshot_id ? `${deps.publicUrl}/api/v1/snapshots/${row.snapshot_id}` : null),
+        });
+
+        app.get('/services.json', { schema: { tags: ['open311'], security: [] } }, async () =>
+          ANOMALY_KINDS.map((code) => ({ service_code: code, service_name: OPEN311_SERVICES[code].name, description: OPEN311_SERVICES[code].description, metadata: false, type: 'realtime', keywords: code.replace('_', ','), group: OPEN311_SERVICES[code].group })),
+        );
+
+        app.get('/requests.json', { schema: { tags: ['open311'], security: [], querystring: RequestQuery } }, async (request) => {
+          const q = request.query as Static<typeof RequestQuery>;
+          const end = q.end_date ? new Date(q.end_date) : new Date();
+          const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - 90 * DAY_MS);
+          if (start > end) throw new DispatchError('DSP_BAD_REQUEST', 'start_date is after end_date');
+          const rows = await findRequests(pool, {
+            ...(q.service_request_id ? { ids: q.service_request_id.split(',') } : {}),
+            ...(q.service_code ? { serviceCode: q.service_code } : {}),
+            ...(q.status ? { status: q.status } : {}),
+            start,
+            end,
+            limit: 1000,
+          });
+          return rows.map(view);
+        });
+
+        app.get('/requests/:id.json', { schema: { tags: ['open311'], security: [], params: Type.Object({ id: Type.String({ pattern: `^${UUID}$` }) }) } }, async (request) => {
+          const rows = await findRequests(pool, { ids: [request.params.id], start: new Date(0), end: new Date(), limit: 1 });
+          if (!rows[0]) throw new DispatchError('DSP_NOT_FOUND', `no service request ${request.params.id}`);
+          return [view(rows[0])];
+        });
+
+        app.get('/tokens/:token.json', { schema: { tags: ['open311'], security: [], params: Type.Object({ token: Type.String({ pattern: `^${UUID}$` }) }) } }, async (request) => {
+          const { rows } = await pool.query('SELECT 1 FROM open311_reports WHERE event_id = $1', [request.params.token]);
+          if (!rows[0]) throw new DispatchError('DSP_NOT_FOUND', `no report with token ${request.params.token}`);
+          const ticketId = await ticketForReportEvent(pool, request.params.token);
+          return [{ service_request_id: ticketId ?? null, token: request.params.token }];
+        });
+
+        app.post('/requests.json', { schema: { tags: ['open311'], security: [], body: PostRequest } }, async (request, reply) => {
+          const body = request.body as Static<typeof PostRequest>;
+          const clientId = await open311ClientFor(pool, body.api_key);
+          if (!clientId) throw new DispatchError('DSP_FORBIDDEN', 'api_key is not valid');
+          const eventId = uuidv7();
+          const description = body.description?.trim() || undefined;
+          const event = citizenEvent({ reportId: eventId, eventId, serviceCode: body.service_code, lat: body.lat, lon: body.long, receivedAt: deps.workflows.clock(), ...(description ? { description } : {}) });
+          const checked = anomalyEventCodec.check(event);
+          if (!checked.ok) throw new DispatchError('DSP_BAD_REQUEST', checked.error.message);
+          await inTransaction(pool, async (client) => {
+            await client.query(
+              'INSERT INTO open311_reports (event_id, client_id, service_code, lat, lon, description, address) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+              [eventId, clientId, body.service_code, body.lat, body.long, description ?? null, body.address_string ?? null],
+            );
+            await writeOutbox(client, [{ eventId, topic: deps.workflows.config.kafka.anomalyEventsTopic, key: geoCellKey(event.location), payload: event }]);
+          });
+          return reply.code(201).send([{ token: eventId, service_notice: 'Thank you; the report joins any camera sighting of the same problem and is dispatched to the grid worker on duty.', account_id: null }]);
+        });
+      },
+      { prefix: '/open311/v2' },
+    );
+  };
+}
