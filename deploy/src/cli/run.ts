@@ -2,7 +2,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { migrate } from '../db/migrate.js';
 import { ensureTopics } from '../kafka/ensureTopics.js';
-import { pipelineUrls, startPipeline, type Pipeline } from '../run/pipeline.js';
+import { startDemoFeed, type DemoFeed } from '../run/demoFeed.js';
+import { ensureDemo, type DemoSetup } from '../run/demoSetup.js';
+import { assertPipelinePortsFree, pipelineUrls, startPipeline, type Pipeline } from '../run/pipeline.js';
+import { loadPipelinePorts } from '../run/runConfig.js';
 import { secondsSince } from '../stack/elapsed.js';
 import { repoRoot } from '../stack/repoPaths.js';
 import { startStack, type Stack } from '../stack/stack.js';
@@ -10,7 +13,8 @@ import { loadStackConfig } from '../stack/stackConfig.js';
 import { isStackError } from '../stack/stackError.js';
 
 // `npm start`: the whole pipeline on one machine on embedded defaults: Kafka, PostgreSQL and
-// Redis, the schema and topics, then the stream-processor, the dispatch-service and the broker.
+// Redis, the schema and topics, then the stream-processor, the dispatch-service and the broker,
+// and a demo feed of simulated gateways (`npm start -- --no-demo` leaves it out).
 
 const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -42,10 +46,26 @@ function reportFailure(error: unknown): void {
   say(forUser ? `error: ${(error as Error).message}` : `unexpected error: ${(error as Error)?.stack ?? String(error)}`);
 }
 
-async function main(): Promise<number> {
+function printDemo(demo: DemoSetup, workerApp: string): void {
+  const localHour = (new Date().getUTCHours() + 8) % 24;
+  const onDuty = localHour >= 7 && localHour < 15 ? 'w-qh-01-d' : localHour >= 15 && localHour < 23 ? 'w-qh-01-e' : 'w-qh-night';
+  console.log('');
+  console.log(`Demo sign-ins at ${workerApp} (password for all: ${demo.password}):`);
+  for (const account of demo.accounts) {
+    console.log(`  ${account.id.padEnd(12)} ${account.role.padEnd(10)} ${account.duty}${account.id === onDuty ? '   ← on duty now' : ''}`);
+  }
+  console.log(`  The ops map is on the same page when you sign in as ops-01 or sup-qh.`);
+  console.log(`Demo gateways ${demo.gateways.map((g) => g.gatewayId).join(', ')} report a new problem about every 30 s.`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const withDemo = !argv.includes('--no-demo');
   let config;
+  let ports;
   try {
     config = loadStackConfig();
+    ports = loadPipelinePorts(process.env);
+    await assertPipelinePortsFree(ports);
   } catch (error) {
     reportFailure(error);
     return 1;
@@ -70,17 +90,24 @@ async function main(): Promise<number> {
     reportFailure(error);
     return 1;
   }
-  let pipeline: Pipeline;
+  let pipeline: Pipeline | undefined;
+  let demo: DemoSetup | undefined;
+  let feed: DemoFeed | undefined;
   try {
     await prepare(stack);
-    pipeline = await startPipeline(stack, { repoRoot, dataRoot: config.dataRoot, signal: interrupted.signal, onProgress: say });
+    pipeline = await startPipeline(stack, { repoRoot, dataRoot: config.dataRoot, ports, signal: interrupted.signal, onProgress: say });
+    if (withDemo) {
+      demo = await ensureDemo({ postgresUrl: stack.postgresUrl, dataRoot: config.dataRoot, repoRoot, onProgress: say });
+      feed = await startDemoFeed({ brokerUrl: pipelineUrls(ports).mqtt, postgresUrl: stack.postgresUrl, district: demo.district, gateways: demo.gateways, onProgress: say });
+    }
   } catch (error) {
     if (!isStackError(error, 'ABORTED')) reportFailure(error);
+    await pipeline?.stop();
     await stack.stop();
     return isStackError(error, 'ABORTED') ? 130 : 1;
   }
 
-  const urls = pipelineUrls();
+  const urls = pipelineUrls(ports);
   console.log('');
   console.log('Gridsight is running:');
   console.log(`  Worker app     ${urls.workerApp}   API docs ${urls.apiDocs}`);
@@ -90,6 +117,7 @@ async function main(): Promise<number> {
   console.log(`  Redis          ${stack.redisUrl}`);
   console.log(`  Health         ${Object.values(urls.health).join('  ')}`);
   console.log(`  Logs           ${config.dataRoot}/logs/<service>.log`);
+  if (demo) printDemo(demo, urls.workerApp);
   console.log('pipeline healthy; Ctrl-C stops everything');
 
   const serviceExit = Promise.race(pipeline.services.map((s) => s.exited.then((exit) => ({ service: s.name, logFile: s.logFile, ...exit }))));
@@ -101,10 +129,11 @@ async function main(): Promise<number> {
   if ('exit' in reason) say(`gridsight: ${reason.exit.service} stopped on its own; see ${reason.exit.logFile}; stopping the rest…`);
   else say(`gridsight: ${reason.signal} received; stopping…`);
   const stopping = performance.now();
+  await feed?.stop();
   await pipeline.stop();
   await stack.stop();
   say(`gridsight: stopped in ${secondsSince(stopping)}`);
   return 'exit' in reason ? 1 : 0;
 }
 
-process.exit(await main());
+process.exit(await main(process.argv.slice(2)));

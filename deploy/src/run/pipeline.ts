@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { assertPortFree } from '../stack/ports.js';
 import type { Stack } from '../stack/stack.js';
+import { PORT_SETTINGS } from './runConfig.js';
 import { ensureDevKeys } from './devKeys.js';
 import { startService, type RunningService, type ServiceSpec } from './serviceProcess.js';
 
@@ -12,10 +14,7 @@ export interface PipelinePorts {
   dispatchOps: number;
 }
 
-/** The services' own defaults; tests pass free ports instead so that runs never collide. */
-export const DEFAULT_PORTS: PipelinePorts = { mqtt: 1883, mqttWebSocket: 8083, http: 8080, brokerOps: 9301, streamProcessorOps: 9302, dispatchOps: 9303 };
-
-export function pipelineUrls(ports: PipelinePorts = DEFAULT_PORTS) {
+export function pipelineUrls(ports: PipelinePorts) {
   return {
     mqtt: `mqtt://127.0.0.1:${ports.mqtt}`,
     mqttWebSocket: `ws://127.0.0.1:${ports.mqttWebSocket}/mqtt`,
@@ -29,6 +28,13 @@ export function pipelineUrls(ports: PipelinePorts = DEFAULT_PORTS) {
   };
 }
 
+/** A service that cannot bind exits, but another process's /health on its port would look like ours: check first. */
+export async function assertPipelinePortsFree(ports: PipelinePorts): Promise<void> {
+  for (const [key, setting] of Object.entries(PORT_SETTINGS)) {
+    await assertPortFree({ port: ports[key as keyof PipelinePorts], likelyHolder: 'another Gridsight service', setting });
+  }
+}
+
 export interface Pipeline {
   services: RunningService[];
   /** Stops the services in reverse order of start: the front door first, storage writers last. */
@@ -39,7 +45,7 @@ export interface Pipeline {
 export interface PipelineOptions {
   repoRoot: string;
   dataRoot: string;
-  ports?: PipelinePorts;
+  ports: PipelinePorts;
   /** Overrides for every service (e.g. a test's own database and consumer groups). */
   env?: Record<string, string>;
   signal?: AbortSignal;
@@ -47,7 +53,7 @@ export interface PipelineOptions {
 }
 
 export async function startPipeline(stack: Pick<Stack, 'postgresUrl' | 'kafkaBrokers' | 'redisUrl'>, options: PipelineOptions): Promise<Pipeline> {
-  const ports = options.ports ?? DEFAULT_PORTS;
+  const { ports } = options;
   const urls = pipelineUrls(ports);
   const keys = await ensureDevKeys(options.dataRoot);
   const common = { GRIDSIGHT_DATABASE_URL: stack.postgresUrl, GRIDSIGHT_KAFKA_BROKERS: stack.kafkaBrokers.join(','), ...options.env };

@@ -7,6 +7,8 @@ export interface RunOptions {
   uid?: number;
   gid?: number;
   signal?: AbortSignal;
+  /** Written to the command's standard input, which is then closed (e.g. a password for --password-stdin). */
+  input?: string;
 }
 
 export interface ExitStatus {
@@ -27,13 +29,15 @@ const MAX_OUTPUT_CHARS = 64 * 1024;
  */
 export function runCommand(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { input, ...spawnOptions } = options;
+    const child = spawn(command, args, { ...spawnOptions, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin?.end(input);
     let output = '';
     const collect = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-MAX_OUTPUT_CHARS);
     };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
     child.once('error', (error) => reject(options.signal?.aborted ? startInterrupted() : error));
     child.once('close', (code, signal) => resolve({ code, signal, output }));
   });
