@@ -7,6 +7,7 @@ import { buildHttpServer } from './adapters/http/server.js';
 import { streamRoute } from './adapters/http/routes/stream.js';
 import { webAppRoutes } from './adapters/http/routes/webApp.js';
 import { createIncidentConsumer } from './adapters/kafka/incidentConsumer.js';
+import { createWebhookSender } from './adapters/webhooks/webhookSender.js';
 import { createDeadlineScheduler } from './adapters/timers/deadlineScheduler.js';
 import { loadDispatchConfig } from './config.js';
 import { createDispatchMetrics } from './metrics.js';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
       if (fired.assigned + fired.escalated + fired.reassigned > 0) relay.wake();
     },
   });
+  const webhooks = createWebhookSender({ pool, logger });
   const notices = listenForTicketNotices(config.databaseUrl, logger);
   const tokens = createTokenService({ privateKeyPem: config.tokens.privateKeyPem, ttlSeconds: config.tokens.ttlSeconds });
   const app = await buildHttpServer({
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
   relay.start();
   await consumer.start();
   scheduler.start();
+  webhooks.start();
   await app.listen({ host: config.http.host, port: config.http.port });
   const ops = await startOpsServer({
     host: config.http.host,
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
       ['stop taking requests', () => app.close()],
       ['stop consuming incidents', () => consumer.stop()],
       ['stop the deadline scheduler', () => scheduler.stop()],
+      ['stop sending webhooks', () => webhooks.stop()],
       ['flush the outbox', async () => {
         await relay.relayOnce().catch(() => undefined);
         await relay.stop();

@@ -115,11 +115,16 @@ async function recordTransition(
     assigneeId: row.assignee_id,
     previousAssigneeId: entry.previousAssigneeId,
   };
-  // The audit row and the notice in one round trip; NOTIFY is delivered only if the transaction commits.
+  // The audit row, a webhook delivery per matching subscription, and the notice in one round trip;
+  // NOTIFY is delivered only if the transaction commits.
   await client.query(
     `WITH audit AS (
        INSERT INTO ticket_events (ticket_id, seq, event_id, at, transition, from_status, to_status, actor_type, actor_id, note, photo_url, assignee_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ), hooks AS (
+       INSERT INTO webhook_deliveries (subscription_id, event_id, payload, next_attempt_at)
+       SELECT subscription_id, $3, $15::jsonb, $4 FROM webhook_subscriptions
+        WHERE active AND (transitions IS NULL OR $5::text = ANY (transitions))
      )
      SELECT pg_notify($13, $14)`,
     [
@@ -137,6 +142,7 @@ async function recordTransition(
       row.assignee_id,
       TICKET_NOTIFY_CHANNEL,
       JSON.stringify(notice),
+      JSON.stringify(event),
     ],
   );
   await writeOutbox(client, [{ eventId: event.eventId, topic, key: row.ticket_id, payload: event }]);

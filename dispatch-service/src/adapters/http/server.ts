@@ -16,6 +16,7 @@ import { mediaRoutes } from './routes/media.js';
 import { open311Routes } from './routes/open311.js';
 import { peopleRoutes } from './routes/people.js';
 import { ticketRoutes } from './routes/tickets.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface HttpDeps {
   workflows: WorkflowDeps;
@@ -76,6 +77,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(mediaRoutes(deps), { prefix: '/api/v1' });
   await app.register(cellRoutes(deps), { prefix: '/api/v1' });
   await app.register(peopleRoutes(deps), { prefix: '/api/v1' });
+  await app.register(webhookRoutes(deps), { prefix: '/api/v1' });
   await app.register(open311Routes(deps));
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
