@@ -57,6 +57,7 @@ describe('stream processor against real Kafka and PostgreSQL', function () {
       anomalyEvent({ source: camera('cam-b', 'gw-b'), ...offset(place, 5, 4), confidence: 0.9, snapshot: SNAPSHOT, at: '2026-11-28T10:00:03Z' }),
       anomalyEvent({ source: camera('cam-c', 'gw-c'), ...offset(place, -6, 2), confidence: 0.7, at: '2026-11-28T10:00:06Z' }),
     ];
+    events[2]!.model = { ...events[2]!.model!, name: 'det\\v"2\t,\nx' };
     await produceEvents(producer, topics.anomalyEvents, events);
     await stored(events);
     const incident = await incidentOf(events[0]!);
@@ -66,6 +67,7 @@ describe('stream processor against real Kafka and PostgreSQL', function () {
     assert.equal(incident.max_confidence, 0.9);
     assert.equal(await count(pool, 'SELECT 1 FROM snapshots WHERE sha256 = $1', [createHash('sha256').update(Buffer.from(SNAPSHOT, 'base64')).digest('hex')]), 1);
     assert.ok(incident.best_snapshot_id);
+    assert.equal((await pool.query('SELECT model_name FROM detections WHERE event_id = $1', [events[2]!.eventId])).rows[0].model_name, events[2]!.model!.name, 'text with backslash, quote, tab and newline survives COPY');
   });
 
   it('tags detections, incidents and their announcements with the grid cell that holds them', async () => {

@@ -33,8 +33,12 @@ function fields(row: DetectionRow): Array<string | number | null> {
   ];
 }
 
-// CSV: an unquoted empty field is NULL, a quoted one is text, so every value is quoted.
-const csvField = (value: string | number | null): string => (value === null ? '' : `"${String(value).replace(/"/g, '""')}"`);
+// COPY's text format: \N is NULL; backslash, tab, newline and carriage return are escaped.
+const copyField = (value: string | number | null): string => {
+  if (value === null) return '\\N';
+  const text = String(value);
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : text;
+};
 
 /**
  * The batch goes in by COPY into a session-private staging table, then one INSERT … SELECT that
@@ -44,8 +48,8 @@ const csvField = (value: string | number | null): string => (value === null ? ''
 export async function insertDetections(client: ClientBase, rows: readonly DetectionRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   await client.query('CREATE TEMP TABLE IF NOT EXISTS detections_incoming (LIKE detections INCLUDING DEFAULTS) ON COMMIT DELETE ROWS');
-  const csv = `${rows.map((row) => fields(row).map(csvField).join(',')).join('\n')}\n`;
-  await pipeline(Readable.from([csv]), client.query(copyFrom(`COPY detections_incoming (${COLUMNS}) FROM STDIN WITH (FORMAT csv)`)));
+  const text = `${rows.map((row) => fields(row).map(copyField).join('\t')).join('\n')}\n`;
+  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY detections_incoming (${COLUMNS}) FROM STDIN`)));
   const result = await client.query(`INSERT INTO detections (${COLUMNS}) SELECT ${COLUMNS} FROM detections_incoming ON CONFLICT (event_id, observed_at) DO NOTHING`);
   return result.rowCount ?? 0;
 }
