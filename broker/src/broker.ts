@@ -7,7 +7,7 @@ import { createIdentityStore } from './adapters/db/identityStore.js';
 import { createKafkaBridge } from './adapters/kafka/kafkaBridge.js';
 import { startListeners, type Listeners } from './adapters/mqtt/listeners.js';
 import { createMqttBroker } from './adapters/mqtt/mqttBroker.js';
-import { createSessionStore } from './adapters/redis/sessionStore.js';
+import { createRedisEmitter, createSessionStore } from './adapters/redis/sessionStore.js';
 import { createBrokerMetrics } from './metrics.js';
 
 export interface RunningBroker {
@@ -38,7 +38,8 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
   const mqtt = await createMqttBroker({
     authenticator,
     bridge,
-    persistence: createSessionStore({ redisUrl: config.redisUrl, ...config.session, packetTtlSeconds: config.session.packetTtlSeconds }),
+    persistence: createSessionStore({ redisUrl: config.redisUrl, ...config.session }),
+    mq: config.emitter === 'redis' ? createRedisEmitter(config.redisUrl) : undefined,
     logger,
     metrics,
     rateLimit: { ratePerSecond: config.limits.ratePerSecond, burst: config.limits.rateBurst },

@@ -18,6 +18,7 @@ export const BrokerEnv = Type.Object(
     GRIDSIGHT_KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', description: 'Comma-separated host:port list' }),
     GRIDSIGHT_DATABASE_URL: Type.String({ default: 'postgres://postgres@127.0.0.1:55432/gridsight', description: 'PostgreSQL with the gateways and service_accounts tables' }),
     GRIDSIGHT_REDIS_URL: Type.String({ default: 'redis://127.0.0.1:56379', description: 'Redis for QoS 1 sessions, retained messages and wills' }),
+    GRIDSIGHT_MQTT_EMITTER: StringEnum(['memory', 'redis'], { default: 'memory', description: 'redis (mqemitter-redis) when several broker instances share subscriptions and sessions behind a load balancer' }),
     GRIDSIGHT_TOKEN_PUBLIC_KEY_FILE: OptionalFile('PEM (SPKI) public key that verifies access tokens; without it, token logins are refused'),
     GRIDSIGHT_TLS_CERT_FILE: OptionalFile('PEM certificate of the TLS listener'),
     GRIDSIGHT_TLS_KEY_FILE: OptionalFile('PEM private key of the TLS listener'),
@@ -59,6 +60,8 @@ export interface BrokerConfig {
   kafkaBrokers: string[];
   databaseUrl: string;
   redisUrl: string;
+  /** How published messages reach subscribers: in this process, or through Redis to every instance. */
+  emitter: 'memory' | 'redis';
   tokenPublicKeyPem?: string;
   tls?: TlsFiles;
   limits: {
@@ -107,6 +110,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv): Readonly<BrokerConfig>
     kafkaBrokers,
     databaseUrl: raw.GRIDSIGHT_DATABASE_URL,
     redisUrl: raw.GRIDSIGHT_REDIS_URL,
+    emitter: raw.GRIDSIGHT_MQTT_EMITTER,
     tokenPublicKeyPem: tokenKey?.toString('utf8'),
     tls: cert && key ? { cert, key, ca } : undefined,
     limits: {

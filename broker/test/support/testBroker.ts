@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@gridsight/service-kit';
 import { createTestDatabase, testRedisUrl, testServices, uniqueName, type TestDatabase } from '@gridsight/deploy/testing';
-import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import pg from 'pg';
 import { startBroker, type RunningBroker } from '../../src/broker.js';
 import { loadBrokerConfig, type BrokerConfig } from '../../src/config.js';
@@ -20,6 +20,7 @@ export interface Credentials {
 export interface TestBroker {
   broker: RunningBroker;
   config: BrokerConfig;
+  keys: { publicKey: CryptoKey; privateKey: CryptoKey };
   db: TestDatabase;
   kafkaBrokers: string[];
   tcpPort: number;
@@ -37,12 +38,15 @@ export interface TestBrokerOptions {
   env?: Record<string, string>;
   kafkaBrokers?: string[];
   tls?: BrokerConfig['tls'];
+  /** A second instance: the first one's database and token key; the first one drops the database. */
+  sameClusterAs?: TestBroker;
 }
 
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
   const kafkaBrokers = options.kafkaBrokers ?? testServices().kafkaBrokers;
-  const db = await createTestDatabase();
-  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const first = options.sameClusterAs;
+  const db = first ? first.db : await createTestDatabase();
+  const { publicKey, privateKey } = first ? first.keys : await generateKeyPair('ES256', { extractable: true });
   const keyDir = mkdtempSync(join(tmpdir(), 'broker-test-'));
   const publicKeyFile = join(keyDir, 'token-public.pem');
   writeFileSync(publicKeyFile, await exportSPKI(publicKey));
@@ -67,6 +71,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
   const handle: TestBroker = {
     broker,
     config,
+    keys: { publicKey, privateKey },
     db,
     kafkaBrokers,
     tcpPort: broker.ports.tcp as number,
@@ -103,7 +108,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
     close: async () => {
       await broker.close();
       await pool.end();
-      await db.drop();
+      if (!first) await db.drop();
     },
   };
   return handle;

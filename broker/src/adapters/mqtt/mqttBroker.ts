@@ -17,6 +17,8 @@ export interface MqttBrokerOptions {
   authenticator: Authenticator;
   bridge: KafkaBridge;
   persistence: unknown;
+  /** mqemitter for delivery; aedes's in-process one when absent. */
+  mq?: unknown;
   logger: Logger;
   metrics: BrokerMetrics;
   rateLimit: RateLimit;
@@ -55,6 +57,7 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
 
   const aedes = await Aedes.createBroker({
     persistence: options.persistence,
+    ...(options.mq ? { mq: options.mq } : {}),
     drainTimeout: options.drainTimeoutMs,
     connectTimeout: options.connectTimeoutMs,
     // Ids of the form token/<user>/<device> run longer than MQTT 3.1's 23 characters.
@@ -198,7 +201,10 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
       }
       return closed;
     },
-    close: () => new Promise<void>((resolve) => aedes.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await (options.persistence as { destroy?: () => Promise<void> }).destroy?.();
+    },
   };
 }
 

@@ -43,3 +43,9 @@ export function createSessionStore(options: SessionStoreOptions): unknown {
     maxRetriesPerRequest: 3,
   });
 }
+
+/** Delivery across broker instances: every instance sees every publish through Redis pub/sub. */
+export function createRedisEmitter(redisUrl: string): unknown {
+  const mqemitterRedis = require('mqemitter-redis') as (options: Record<string, unknown>) => unknown;
+  return mqemitterRedis({ connectionString: redisUrl });
+}
