@@ -71,6 +71,13 @@ describe('independent MQTT clients publish through the broker into Kafka', funct
     await expectInKafka(event);
   });
 
+  it('answers an MQTT 5 client (mosquitto_pub -V mqttv5), which aedes does not speak, with a refusal and stays up', async () => {
+    const gateway = await broker.provisionGateway();
+    const result = await runPeer('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.tcpPort), '-V', 'mqttv5', '-i', gateway.id, '-u', gateway.id, '-P', gateway.password, '-q', '1', '-t', mqttTopics.gatewayEvents(gateway.id), '-m', '{}'], undefined, 10_000);
+    assert.notEqual(result.code, 0);
+    assert.equal(broker.broker.health().healthy, true);
+  });
+
   it('refuses a gateway\'s client certificate presented under another gateway\'s client id', async () => {
     const gateway = await broker.provisionGateway();
     const result = await runPeer(

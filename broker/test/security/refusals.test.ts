@@ -142,7 +142,16 @@ describe('the broker refuses bad clients and bad input, and good gateways lose n
     assert.equal(tail.records.filter((r) => r.topic === KAFKA_TOPICS.anomalyEvents && r.headers['mqtt-client-id'] === bad.id).length, 0);
   });
 
-  it('is still healthy after all of it', () => {
+  it('is still healthy after all of it, and has counted every kind of refusal', async () => {
     assert.equal(broker.broker.health().healthy, true);
+    const metrics = await (await fetch(`http://127.0.0.1:${broker.broker.ports.ops}/metrics`)).text();
+    const value = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? 0);
+    assert.ok(value(/gridsight_broker_auth_failures_total\{code="BROKER_AUTH_FAILED"[^}]*\} (\d+)/) >= 4);
+    assert.ok(value(/gridsight_broker_auth_failures_total\{code="BROKER_CLIENT_ID_MISMATCH"[^}]*\} (\d+)/) >= 3);
+    assert.ok(value(/gridsight_broker_acl_denials_total\{action="publish",principal="gateway"[^}]*\} (\d+)/) >= 1);
+    assert.ok(value(/gridsight_broker_acl_denials_total\{action="subscribe",principal="gateway"[^}]*\} (\d+)/) >= 3);
+    assert.ok(value(/gridsight_broker_oversize_packets_total\{[^}]*\} (\d+)/) >= 1);
+    assert.ok(value(/gridsight_broker_rate_limited_total\{outcome="disconnected"[^}]*\} (\d+)/) >= 1);
+    assert.ok(value(/gridsight_broker_dead_lettered_total\{channel="events"[^}]*\} (\d+)/) >= 56);
   });
 });
