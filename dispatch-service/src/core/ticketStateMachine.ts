@@ -94,7 +94,8 @@ export function decideTransition(ticket: TicketState, request: TransitionRequest
     return refuse('DSP_FORBIDDEN', `only the assigned worker may make this ticket ${transition}`);
   }
   if (!rule.from.includes(ticket.status)) {
-    return refuse('DSP_TRANSITION_NOT_ALLOWED', `a ${ticket.status} ticket cannot be ${transition}; it must be ${rule.from.join(' or ')}`);
+    const article = /^[aeiou]/.test(ticket.status) ? 'an' : 'a';
+    return refuse('DSP_TRANSITION_NOT_ALLOWED', `${article} ${ticket.status} ticket cannot be ${transition}; it must be ${rule.from.join(' or ')}`);
   }
   if (transition === 'escalated' && ticket.escalated) {
     return refuse('DSP_TRANSITION_NOT_ALLOWED', 'the ticket is already escalated');

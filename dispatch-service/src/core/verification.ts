@@ -22,7 +22,10 @@ function sourceId(source: Source): string {
 
 /**
  * What an incident change means for its ticket:
- * - the camera that raised the incident reports it `cleared` while the ticket is resolved → verified;
+ * - while the ticket is resolved, the camera that raised the incident reports `cleared` (the
+ *   stream-processor announces that as `updated` with cause type `cleared` while other devices
+ *   still see it), or the incident itself is `cleared` because every device that saw it has said
+ *   so, whoever spoke last → verified;
  * - that camera still sees it more than `reopenGraceMs` after the worker resolved it → reopened
  *   (the grace lets the camera's own clear-after-T-seconds logic catch up with the fix);
  * - the incident is closed once the ticket is verified → closed.
@@ -32,8 +35,10 @@ export function verificationFor(ticket: VerificationInput, event: IncidentEvent,
   const { incident, cause } = event;
   const fromRaiser = cause !== undefined && sameSource(cause.source, incident.raisedBy);
 
-  if (event.change === 'cleared' && fromRaiser && ticket.status === 'resolved') {
-    return { transition: 'verified', actor: { type: 'camera', id: sourceId(cause.source) }, note: 'the camera that raised the incident no longer sees it' };
+  const raiserCleared = fromRaiser && cause.type === 'cleared';
+  if ((event.change === 'cleared' || raiserCleared) && ticket.status === 'resolved' && cause !== undefined) {
+    const note = raiserCleared ? 'the camera that raised the incident no longer sees it' : 'no device that saw the problem sees it any more';
+    return { transition: 'verified', actor: { type: 'camera', id: sourceId(cause.source) }, note };
   }
   if ((event.change === 'updated' || event.change === 'reopened') && fromRaiser && cause.type !== 'cleared') {
     const stillSeenAt = new Date(incident.lastSeenAt).getTime();

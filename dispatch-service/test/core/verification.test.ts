@@ -36,8 +36,19 @@ describe('verification', () => {
     assert.deepEqual(outcome?.actor, { type: 'camera', id: 'gw-1:cam-1' });
   });
 
-  it('does not take a clear from another camera as proof', () => {
-    assert.equal(verificationFor({ status: 'resolved', resolvedAt }, event('cleared', otherCamera), 120_000), undefined);
+  it('verifies when the raising camera reports cleared while another camera still sees it', () => {
+    const outcome = verificationFor({ status: 'resolved', resolvedAt }, event('updated', camera, undefined, 'cleared'), 120_000);
+    assert.equal(outcome?.transition, 'verified');
+  });
+
+  it('verifies when every device has cleared the incident, whichever spoke last', () => {
+    const outcome = verificationFor({ status: 'resolved', resolvedAt }, event('cleared', otherCamera), 120_000);
+    assert.equal(outcome?.transition, 'verified');
+    assert.deepEqual(outcome?.actor, { type: 'camera', id: 'gw-1:cam-9' });
+  });
+
+  it('does not take a clear from another camera as proof while the raising camera still sees it', () => {
+    assert.equal(verificationFor({ status: 'resolved', resolvedAt }, event('updated', otherCamera, undefined, 'cleared'), 120_000), undefined);
   });
 
   it('reopens when the raising camera still sees it after the grace period, not within it', () => {
