@@ -41,6 +41,7 @@ export function createStreamProcessor({ config, databaseUrl, logger, registry }:
     name: `stream-processor:${config.GRIDSIGHT_SP_GROUP_ID}`,
     logger,
     registry,
+    batchSize: 2000,
   });
   const now = () => new Date();
   const dlqTopic = config.GRIDSIGHT_SP_TOPIC_DLQ;

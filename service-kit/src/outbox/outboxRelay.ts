@@ -17,6 +17,8 @@ export interface OutboxRelayOptions {
   logger: Logger;
   registry?: Registry;
   batchSize?: number;
+  /** Bytes of payload per round; Kafka refuses a record batch over its max.message.bytes (1 MiB by default). */
+  maxBatchBytes?: number;
   /** Pause between polls when there was nothing to publish. */
   idleDelayMs?: number;
   maxErrorDelayMs?: number;
@@ -26,6 +28,8 @@ export interface RelayRound {
   /** False when another relay of the same name held the lock this round. */
   leader: boolean;
   published: number;
+  /** More rows were waiting than one round takes. */
+  more: boolean;
 }
 
 export interface OutboxRelay {
@@ -51,6 +55,7 @@ export interface OutboxRelay {
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { pool, producer, topics, name, logger } = options;
   const batchSize = options.batchSize ?? 500;
+  const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
   const idleDelayMs = options.idleDelayMs ?? 200;
   const maxErrorDelayMs = options.maxErrorDelayMs ?? 5_000;
   const published = options.registry
@@ -71,14 +76,17 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const lock = await client.query<{ leader: boolean }>('SELECT pg_try_advisory_xact_lock($1::int, hashtext($2)) AS leader', [OUTBOX_LOCK_CLASS, name]);
       if (!lock.rows[0]?.leader) {
         await client.query('ROLLBACK');
-        return { leader: false, published: 0 };
+        return { leader: false, published: 0, more: false };
       }
-      const { rows } = await client.query<{ id: string; event_id: string; topic: string; message_key: string; payload: string }>(
+      const { rows: read } = await client.query<{ id: string; event_id: string; topic: string; message_key: string; payload: string }>(
         `SELECT id, event_id, topic, message_key, payload::text AS payload
            FROM outbox WHERE published_at IS NULL AND topic = ANY($1::text[])
           ORDER BY id LIMIT $2`,
         [topics, batchSize],
       );
+      let bytes = 0;
+      // Always at least one row, so that a round makes progress.
+      const rows = read.filter((row, index) => (bytes += Buffer.byteLength(row.payload)) <= maxBatchBytes || index === 0);
       if (rows.length > 0) {
         const byTopic = new Map<string, TopicMessages>();
         for (const row of rows) {
@@ -91,7 +99,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
       await client.query('COMMIT');
       published?.inc({ relay: name }, rows.length);
-      return { leader: true, published: rows.length };
+      return { leader: true, published: rows.length, more: rows.length < read.length || read.length === batchSize };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -117,7 +125,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       try {
         const round = await relayOnce();
         errorDelay = 100;
-        if (round.published < batchSize && running) await pause(idleDelayMs);
+        if (!round.more && running) await pause(idleDelayMs);
       } catch (error) {
         failures?.inc({ relay: name });
         logger.warn({ err: error, relay: name, retryInMs: errorDelay }, 'outbox relay round failed; retrying');

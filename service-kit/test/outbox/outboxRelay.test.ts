@@ -58,12 +58,33 @@ describe('outbox relay', function () {
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [0x6f757462, `test-${topic}`]);
-      assert.deepEqual(await relay.relayOnce(), { leader: false, published: 0 });
+      assert.deepEqual(await relay.relayOnce(), { leader: false, published: 0, more: false });
       await holder.query('ROLLBACK');
       assert.equal((await relay.relayOnce()).leader, true);
     } finally {
       holder.release();
     }
+  });
+
+  it('keeps a round under its byte budget, so Kafka never sees a record batch too large', async () => {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    producers.push(producer);
+    const bigTopic = `${topic}-big`;
+    await admin.createTopics({ topics: [{ topic: bigTopic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    const relay = createOutboxRelay({ pool, producer, topics: [bigTopic], name: `test-${bigTopic}`, logger, maxBatchBytes: 25_000 });
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await writeOutbox(client, Array.from({ length: 5 }, (_, i) => ({ eventId: randomUUID(), topic: bigTopic, key: 'k', payload: { i, pad: 'x'.repeat(10_000) } })));
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    assert.deepEqual(await relay.relayOnce(), { leader: true, published: 2, more: true });
+    assert.deepEqual(await relay.relayOnce(), { leader: true, published: 2, more: true });
+    assert.deepEqual(await relay.relayOnce(), { leader: true, published: 1, more: false });
+    await admin.deleteTopics({ topics: [bigTopic] }).catch(() => undefined);
   });
 
   it('publishes every row exactly once, each key in order, with two relays running at once', async () => {
