@@ -11,6 +11,7 @@ export const SHIPPED_MODEL = {
   heldOutDir: join(packageRoot, 'heldout'),
   /** Where `python -m gridsight_models.generate` writes the full dataset by default (git-ignored). */
   generatedDir: join(packageRoot, 'data', 'synth'),
-  operatingThreshold: 0.25,
+  /** Per class, in the model's class order (garbage_pile, manhole_open, manhole_covered). */
+  operatingThresholds: [0.25, 0.25, 0.25],
   iouThreshold: 0.5,
 } as const;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Evaluates a detector on a YOLO-layout dataset through the edge agent's own inference code:
-//   node models/dist/cli/evaluate.js [datasetDir] [modelPath] [--split test] [--threshold 0.25]
+//   node models/dist/cli/evaluate.js [datasetDir] [modelPath] [--split test] [--threshold 0.25 | name=0.2,...]
 //        [--threads 1] [--out report.json]
 // Defaults: the generated test split (models/data/synth) if present, else the committed held-out
 // scenes; the shipped model. Prints a table and writes the full report as JSON.
@@ -22,16 +22,14 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       split: { type: 'string', default: 'test' },
-      threshold: { type: 'string', default: String(SHIPPED_MODEL.operatingThreshold) },
+      threshold: { type: 'string' },
       threads: { type: 'string', default: '1' },
       out: { type: 'string' },
     },
   });
   const datasetDir = resolve(positionals[0] ?? (existsSync(SHIPPED_MODEL.generatedDir) ? SHIPPED_MODEL.generatedDir : SHIPPED_MODEL.heldOutDir));
   const modelPath = resolve(positionals[1] ?? SHIPPED_MODEL.path);
-  const threshold = Number(values.threshold);
   const threads = Number(values.threads);
-  if (!(threshold > 0 && threshold < 1)) throw new DatasetError(`--threshold must be between 0 and 1, got ${values.threshold}`);
   if (!Number.isInteger(threads) || threads < 1) throw new DatasetError(`--threads must be a positive integer, got ${values.threads}`);
 
   const images = await readYoloDataset(datasetDir, values.split);
@@ -51,7 +49,8 @@ async function main(): Promise<void> {
   } finally {
     await detector.close();
   }
-  const report = evaluateDetections(evaluations, detector.model.names, threshold);
+  const thresholds = values.threshold === undefined ? SHIPPED_MODEL.operatingThresholds : parseThresholds(values.threshold, detector.model.names);
+  const report = evaluateDetections(evaluations, detector.model.names, thresholds);
   const latency = summarizeLatency(timings);
   const full = {
     dataset: datasetDir,
@@ -66,6 +65,22 @@ async function main(): Promise<void> {
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(full, (_, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? null : v), 1)}\n`);
   console.log(`\nreport written to ${out}`);
+}
+
+/** "0.3" for every class, or "garbage_pile=0.3,manhole_open=0.1,...". */
+function parseThresholds(text: string, names: readonly string[]): number[] {
+  const valid = (v: number) => v > 0 && v < 1;
+  if (!text.includes('=')) {
+    const v = Number(text);
+    if (!valid(v)) throw new DatasetError(`--threshold must be between 0 and 1, got ${text}`);
+    return names.map(() => v);
+  }
+  const pairs = new Map(text.split(',').map((p) => p.split('=').map((s) => s.trim()) as [string, string]));
+  return names.map((n) => {
+    const v = Number(pairs.get(n));
+    if (!valid(v)) throw new DatasetError(`--threshold needs ${n}=<0..1>, got ${text}`);
+    return v;
+  });
 }
 
 main().catch((error: unknown) => {

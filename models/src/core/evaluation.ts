@@ -24,11 +24,14 @@ export interface ClassReport {
   readonly truePositives: number;
   readonly falsePositives: number;
   readonly falseNegatives: number;
+  /** The highest score threshold at which this class still reaches 95 % recall (IoU 0.5), and the precision there; null if it never does. */
+  readonly atRecall95: { readonly threshold: number; readonly precision: number } | null;
 }
 
 export interface EvaluationReport {
   readonly images: number;
-  readonly operatingThreshold: number;
+  /** Per class, in class order. */
+  readonly operatingThresholds: readonly number[];
   readonly map50: number;
   readonly map50_95: number;
   readonly classes: readonly ClassReport[];
@@ -44,9 +47,13 @@ export interface EvaluationReport {
 /** Below this much overlap a false positive is not blamed on a distractor. */
 const DISTRACTOR_OVERLAP = 0.3;
 
-export function evaluateDetections(images: readonly ImageEvaluation[], classNames: readonly string[], operatingThreshold: number): EvaluationReport {
+/** operatingThreshold: one for all classes, or one per class (a missed open manhole costs more than a false alarm). */
+export function evaluateDetections(images: readonly ImageEvaluation[], classNames: readonly string[], operatingThreshold: number | readonly number[]): EvaluationReport {
   const nc = classNames.length;
+  const thresholds = classNames.map((_, c) => (typeof operatingThreshold === 'number' ? operatingThreshold : (operatingThreshold[c] ?? Number.NaN)));
+  if (thresholds.some((t) => !(t >= 0 && t <= 1))) throw new RangeError(`one operating threshold in 0..1 per class is needed, got ${JSON.stringify(operatingThreshold)}`);
   const classes: ClassReport[] = classNames.map((name, c) => {
+    const threshold = thresholds[c] as number;
     const perThreshold: ScoredMatch[][] = COCO_IOU_THRESHOLDS.map(() => []);
     let truths = 0;
     let tp = 0;
@@ -57,7 +64,7 @@ export function evaluateDetections(images: readonly ImageEvaluation[], className
       truths += t.length;
       COCO_IOU_THRESHOLDS.forEach((thr, i) => perThreshold[i]?.push(...matchPredictions(p, t, thr)));
       for (const m of matchPredictions(
-        p.filter((b) => b.score >= operatingThreshold),
+        p.filter((b) => b.score >= threshold),
         t,
         0.5,
       )) {
@@ -67,6 +74,7 @@ export function evaluateDetections(images: readonly ImageEvaluation[], className
     }
     const aps = perThreshold.map((m) => averagePrecision(m, truths));
     return {
+      atRecall95: pointAtRecall(perThreshold[0] ?? [], truths, 0.95),
       name,
       truths,
       ap50: aps[0] as number,
@@ -81,7 +89,7 @@ export function evaluateDetections(images: readonly ImageEvaluation[], className
   const confusion = Array.from({ length: nc + 1 }, () => new Array<number>(nc + 1).fill(0));
   const falsePositivesOn: Record<string, Record<string, number>> = Object.fromEntries(classNames.map((n) => [n, {}]));
   for (const image of images) {
-    const preds = image.predictions.filter((p) => p.score >= operatingThreshold);
+    const preds = image.predictions.filter((p) => p.score >= (thresholds[p.classId] ?? 1));
     const { pairs, unmatchedTruths, unmatchedPredictions } = matchAcrossClasses(image.truths, preds, 0.5);
     const bump = (row: number, col: number) => {
       const r = confusion[row] as number[];
@@ -102,13 +110,25 @@ export function evaluateDetections(images: readonly ImageEvaluation[], className
   };
   return {
     images: images.length,
-    operatingThreshold,
+    operatingThresholds: thresholds,
     map50: mean(classes.map((c) => c.ap50)),
     map50_95: mean(classes.map((c) => c.ap50_95)),
     classes,
     confusion,
     falsePositivesOn,
   };
+}
+
+function pointAtRecall(matches: readonly { score: number; truePositive: boolean }[], truths: number, target: number) {
+  if (truths === 0) return null;
+  const sorted = [...matches].sort((a, b) => b.score - a.score);
+  let tp = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const m = sorted[i] as { score: number; truePositive: boolean };
+    if (m.truePositive) tp++;
+    if (tp / truths >= target) return { threshold: m.score, precision: tp / (i + 1) };
+  }
+  return null;
 }
 
 /** Greedy one-to-one matching by IoU regardless of class, so a wrong class shows as a confusion, not a miss. */

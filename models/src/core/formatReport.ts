@@ -9,12 +9,14 @@ export function formatReport(r: EvaluationReport & { latencyMs: LatencySummary; 
   const names = r.classes.map((c) => c.name);
   const width = Math.max(16, ...names.map((n) => n.length + 2));
   const lines: string[] = [];
-  lines.push(`${r.model.name} ${r.model.version} on ${r.images} ${r.split} images; operating threshold ${r.operatingThreshold}`);
+  const thresholds = r.operatingThresholds.map((t, i) => `${names[i]} ${t}`).join(', ');
+  lines.push(`${r.model.name} ${r.model.version} on ${r.images} ${r.split} images; operating thresholds: ${thresholds}`);
   lines.push('');
-  lines.push(`${'class'.padEnd(width)} truths   AP50  AP50-95  precision  recall   TP   FP   FN`);
+  lines.push(`${'class'.padEnd(width)} truths   AP50  AP50-95  precision  recall   TP   FP   FN   at 95 % recall: threshold, precision`);
   for (const c of r.classes) {
+    const at95 = c.atRecall95 ? `${c.atRecall95.threshold.toFixed(3)}, ${pct(c.atRecall95.precision)}` : 'not reached';
     lines.push(
-      `${c.name.padEnd(width)} ${String(c.truths).padStart(6)}  ${num(c.ap50)}    ${num(c.ap50_95)}     ${pct(c.precision)}  ${pct(c.recall)} ${String(c.truePositives).padStart(4)} ${String(c.falsePositives).padStart(4)} ${String(c.falseNegatives).padStart(4)}`,
+      `${c.name.padEnd(width)} ${String(c.truths).padStart(6)}  ${num(c.ap50)}    ${num(c.ap50_95)}     ${pct(c.precision)}  ${pct(c.recall)} ${String(c.truePositives).padStart(4)} ${String(c.falsePositives).padStart(4)} ${String(c.falseNegatives).padStart(4)}   ${at95}`,
     );
   }
   lines.push(`${'all'.padEnd(width)}         ${num(r.map50)}    ${num(r.map50_95)}`);

@@ -52,6 +52,22 @@ describe('evaluateDetections', () => {
     assert.deepEqual(report.falsePositivesOn.manhole_open, {});
   });
 
+  it('applies one operating threshold per class when given them', () => {
+    const r = evaluateDetections(images, NAMES, [0.95, 0.05, 0.25]);
+    assert.deepEqual(r.operatingThresholds, [0.95, 0.05, 0.25]);
+    assert.equal(r.classes[0]?.truePositives, 0, 'the garbage detection at 0.9 is below 0.95');
+    assert.equal(r.classes[1]?.falsePositives, 1, 'the open-manhole detection at 0.1 now counts');
+    assert.throws(() => evaluateDetections(images, NAMES, [0.5, 0.5]), RangeError);
+  });
+
+  it('finds the highest threshold that still reaches 95 % recall, and the precision there', () => {
+    assert.deepEqual(report.classes[0]?.atRecall95, { threshold: 0.9, precision: 1 });
+    assert.equal(report.classes[1]?.atRecall95, null, 'one of two open manholes is never found');
+    const many: ImageEvaluation[] = Array.from({ length: 20 }, (_, i) => ({ truths: [truth(1, 0.1, 0.1)], predictions: [pred(1, 0.1, 0.1, 0.5 + i / 100), pred(1, 0.6, 0.6, 0.45)] }));
+    // 19 of 20 found at the 19th-best score (0.51), the false alarms at 0.45 all rank below it.
+    assert.deepEqual(evaluateDetections(many, NAMES, 0.25).classes[1]?.atRecall95, { threshold: 0.51, precision: 1 });
+  });
+
   it('treats the box precisely: a shifted detection below IoU 0.5 is a miss plus a false positive', () => {
     const r = evaluateDetections([{ truths: [truth(0, 0, 0)], predictions: [pred(0, 0.06, 0, 0.9)] }], NAMES, 0.25);
     assert.deepEqual([r.classes[0]?.truePositives, r.classes[0]?.falsePositives, r.classes[0]?.falseNegatives], [0, 1, 1]);
