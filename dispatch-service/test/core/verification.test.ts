@@ -44,7 +44,7 @@ describe('verification', () => {
   it('verifies when every device has cleared the incident, whichever spoke last', () => {
     const outcome = verificationFor({ status: 'resolved', resolvedAt }, event('cleared', otherCamera), 120_000);
     assert.equal(outcome?.transition, 'verified');
-    assert.deepEqual(outcome?.actor, { type: 'camera', id: 'gw-1:cam-9' });
+    assert.deepEqual(outcome?.actor, { type: 'camera', id: 'gw-2:cam-9' });
   });
 
   it('does not take a clear from another camera as proof while the raising camera still sees it', () => {

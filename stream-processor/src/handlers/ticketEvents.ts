@@ -20,7 +20,7 @@ export interface TicketOutcome {
 }
 
 /**
- * `ticket-events`: a closed or cancelled ticket closes its incident (once; a repeat changes
+ * `ticket-events`: a verified, closed or cancelled ticket closes its incident (once; a repeat changes
  * nothing). The incident's cell lock is taken first, as dedupe does, so a closing and a sighting
  * near it never cross.
  */

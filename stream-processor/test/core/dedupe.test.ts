@@ -195,7 +195,8 @@ describe('closeIncident', () => {
   const opened = run([anomalyEvent()]).decisions[0]!.change!.incident;
   const ticketEvent = (transition: string) => ({ transition, at: '2026-11-28T12:00:00Z' }) as Parameters<typeof closeIncident>[1];
 
-  it('closes on a closed or cancelled ticket', () => {
+  it('closes on a verified, closed or cancelled ticket', () => {
+    assert.equal(closeIncident(opened, ticketEvent('verified'))!.status, 'closed');
     assert.equal(closeIncident(opened, ticketEvent('closed'))!.status, 'closed');
     assert.equal(closeIncident(opened, ticketEvent('cancelled'))!.version, 2);
   });
