@@ -66,28 +66,46 @@ export async function ensureDemo(options: { postgresUrl: string; dataRoot: strin
     const state = JSON.parse(await readFile(stateFile, 'utf8')) as DemoState;
     return { district, password: state.password, accounts: DEMO_PEOPLE, gateways: state.gateways };
   }
-  const env = { ...process.env, GRIDSIGHT_DATABASE_URL: options.postgresUrl };
-  const cli = async (script: string, args: string[], input?: string): Promise<string> => {
-    const result = await runCommand(process.execPath, [join(options.repoRoot, script), ...args], { env, input });
-    if (result.code !== 0) throw new StackError('COMMAND_FAILED', `demo: ${script} ${args[0]} ${describeExit(result)}:\n${result.output.trim()}`);
-    return result.output;
-  };
   const password = randomBytes(9).toString('base64url');
-  for (const person of DEMO_PEOPLE) {
-    const seeded = district.workers.find((w) => w.workerId === person.id)!;
-    const cell = seeded.homeCellId ? ['--cell', seeded.homeCellId] : [];
-    await cli('dispatch-service/dist/cli/admin.js', ['person', person.id, '--role', person.role, '--name', seeded.displayName, ...cell, '--password-stdin'], password);
-  }
+  const access = { postgresUrl: options.postgresUrl, repoRoot: options.repoRoot };
+  await issueSignIns(access, district, DEMO_PEOPLE, password);
   say(`demo: sign-ins ready for ${DEMO_PEOPLE.map((p) => p.id).join(', ')}`);
-  const gateways: GatewayCredentials[] = [];
-  for (const gatewayId of DEMO_GATEWAYS) {
-    // The seeded registry has these gateways without a secret; rotating gives them one.
-    const output = await cli('broker/dist/cli/gateways.js', ['rotate', gatewayId]);
-    const { password: secret } = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1)) as { password: string };
-    gateways.push({ gatewayId, password: secret });
-  }
+  const gateways = await issueGatewaySecrets(access, DEMO_GATEWAYS);
   say(`demo: MQTT secrets issued for ${DEMO_GATEWAYS.join(', ')}`);
   await mkdir(join(options.dataRoot, 'demo'), { recursive: true, mode: 0o700 });
   await writeFile(stateFile, `${JSON.stringify({ password, gateways } satisfies DemoState, null, 2)}\n`, { mode: 0o600 });
   return { district, password, accounts: DEMO_PEOPLE, gateways };
+}
+
+interface Access {
+  postgresUrl: string;
+  repoRoot: string;
+}
+
+// Through the services' own admin CLIs: they own how passwords and secrets are hashed.
+async function cli(access: Access, script: string, args: string[], input?: string): Promise<string> {
+  const env = { ...process.env, GRIDSIGHT_DATABASE_URL: access.postgresUrl };
+  const result = await runCommand(process.execPath, [join(access.repoRoot, script), ...args], { env, input });
+  if (result.code !== 0) throw new StackError('COMMAND_FAILED', `${script} ${args[0]} ${describeExit(result)}:\n${result.output.trim()}`);
+  return result.output;
+}
+
+/** Gives seeded people a password to sign in to the worker app with (dispatch-service's admin CLI). */
+export async function issueSignIns(access: Access, district: District, people: Pick<DemoAccount, 'id' | 'role'>[], password: string): Promise<void> {
+  for (const person of people) {
+    const seeded = district.workers.find((w) => w.workerId === person.id)!;
+    const cell = seeded.homeCellId ? ['--cell', seeded.homeCellId] : [];
+    await cli(access, 'dispatch-service/dist/cli/admin.js', ['person', person.id, '--role', person.role, '--name', seeded.displayName, ...cell, '--password-stdin'], password);
+  }
+}
+
+/** New MQTT secrets for registered gateways (the broker's gateways CLI); the seeded registry has none. */
+export async function issueGatewaySecrets(access: Access, gatewayIds: readonly string[]): Promise<GatewayCredentials[]> {
+  const gateways: GatewayCredentials[] = [];
+  for (const gatewayId of gatewayIds) {
+    const output = await cli(access, 'broker/dist/cli/gateways.js', ['rotate', gatewayId]);
+    const { password } = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1)) as { password: string };
+    gateways.push({ gatewayId, password });
+  }
+  return gateways;
 }
