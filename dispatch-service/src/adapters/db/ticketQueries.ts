@@ -17,24 +17,27 @@ const PRIORITY_ORDER = `CASE t.priority WHEN 'P1' THEN 1 WHEN 'P2' THEN 2 WHEN '
 
 /** Most urgent first: priority, then the nearer SLA deadline. Every filter is a bound parameter. */
 export async function listTickets(pool: pg.Pool, filter: TicketFilter): Promise<TicketWithEvidence[]> {
-  const { rows } = await pool.query<TicketWithEvidence>(
-    `SELECT t.*, i.best_snapshot_id AS snapshot_id
+  // Named, so each connection plans it once: this is the app's hottest query.
+  const { rows } = await pool.query<TicketWithEvidence>({
+    name: 'dispatch-list-tickets',
+    text: `SELECT t.*, i.best_snapshot_id AS snapshot_id
        FROM tickets t JOIN incidents i USING (incident_id)
       WHERE ($1::text IS NULL OR t.assignee_id = $1)
         AND ($2::text[] IS NULL OR t.status = ANY($2))
         AND ($3::text IS NULL OR t.cell_id = $3)
       ORDER BY ${PRIORITY_ORDER}, t.due_by
       LIMIT $4`,
-    [filter.assigneeId ?? null, filter.statuses ?? null, filter.cellId ?? null, filter.limit],
-  );
+    values: [filter.assigneeId ?? null, filter.statuses ?? null, filter.cellId ?? null, filter.limit],
+  });
   return rows;
 }
 
 export async function getTicket(pool: pg.Pool, ticketId: string): Promise<TicketWithEvidence | undefined> {
-  const { rows } = await pool.query<TicketWithEvidence>(
-    'SELECT t.*, i.best_snapshot_id AS snapshot_id FROM tickets t JOIN incidents i USING (incident_id) WHERE t.ticket_id = $1',
-    [ticketId],
-  );
+  const { rows } = await pool.query<TicketWithEvidence>({
+    name: 'dispatch-get-ticket',
+    text: 'SELECT t.*, i.best_snapshot_id AS snapshot_id FROM tickets t JOIN incidents i USING (incident_id) WHERE t.ticket_id = $1',
+    values: [ticketId],
+  });
   return rows[0];
 }
 
