@@ -27,6 +27,8 @@ const systemPackages = [
   ['redis-server', () => has('redis-server')],
   ['mosquitto', () => existsSync('/usr/sbin/mosquitto')],
   ['mosquitto-clients', () => has('mosquitto_pub') && has('mosquitto_sub')],
+  // The broker's TLS tests make their throwaway CA and certificates with it.
+  ['openssl', () => has('openssl')],
   // A Compose client to validate deploy/compose/compose.yaml without a Docker engine.
   ['docker-compose', () => has('docker-compose') || spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0],
   ['python3-venv', () => spawnSync('python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status === 0],

@@ -43,7 +43,10 @@ export function createAuthenticator(store: IdentityStore, tokens: AccessTokenVer
     if (!stored) return `unknown ${what}`;
     if (stored.state !== 'active') return `${what} is ${stored.state}`;
     if (!password || password.length === 0) return 'a password is required';
-    if (!stored.secretHash) return `${what} has no password; it logs in with its client certificate`;
+    if (!stored.secretHash) {
+      const hasCert = 'certFingerprint' in stored && typeof stored.certFingerprint === 'string';
+      return `${what} has no password yet (issue one with the gateways CLI's rotate${hasCert ? ', or log in with its client certificate' : ''})`;
+    }
     const secret = password.toString('utf8');
     const digest = createHash('sha256').update(secret).digest('hex');
     const cached = cache.get(identity);
