@@ -82,6 +82,7 @@ describe('dispatch-service process (real Kafka and PostgreSQL)', function () {
     const { rows } = await world.pool.query('SELECT count(*)::int AS n FROM tickets WHERE incident_id = $1', [opened.incident.incidentId]);
     assert.equal(rows[0].n, 1, 'the replay created no second ticket');
     assert.ok(services[0]!.output().includes('skipping a malformed incident event'), services[0]!.output());
+    assert.equal(await services.splice(0, 1)[0]!.stop(), 0, 'SIGTERM stops it cleanly');
   });
 
   it('honours a deadline that passed while the service was down, exactly once across two restarted instances', async () => {

@@ -108,6 +108,20 @@ describe('worker web app in Chromium at a phone viewport (real PostgreSQL)', fun
     await supervisor.waitForFunction("document.querySelector('.detail .status')?.textContent === 'Verified'");
   });
 
+  it('shows ops staff the live map of open tickets, updated when a ticket changes', async () => {
+    const ops = await phone();
+    await ops.goto('/ops/');
+    await ops.fill('input[name=username]', 'ops-1');
+    await ops.fill('input[name=password]', PASSWORD);
+    await ops.click('button[type=submit]');
+    await ops.waitForSelector('#opsmap .leaflet-interactive');
+    const assignedBefore = Number(((await ops.textContent('[data-status=assigned]')) ?? '').replace(/\D/g, ''));
+    const created = await handleIncidentEvent(world.deps, await openIncident(world.pool, { kind: 'garbage_pile', lat: 31.2355, lon: 121.4755 }));
+    assert.ok(created.kind === 'created');
+    await ops.waitForFunction(`document.querySelector('[data-status=assigned]')?.textContent.endsWith(' ${assignedBefore + 1}')`, undefined, { timeout: 15_000 });
+    assert.ok((await ops.locator('#opsmap path.leaflet-interactive').count()) >= 2, 'cell polygons and ticket markers are drawn without any tiles');
+  });
+
   it('serves an installable app: manifest, service worker and icon', async () => {
     const page = await phone();
     const manifest = await (await page.request.get('/app/manifest.webmanifest')).json();

@@ -3,7 +3,8 @@
 const PRIORITY_COLOURS = { P1: '#d7263d', P2: '#f46036', P3: '#2e86ab', P4: '#6c757d' };
 
 export function createMap(container) {
-  const map = L.map(container, { zoomControl: true, attributionControl: false, preferCanvas: true });
+  // SVG rather than canvas: a district's few hundred tickets draw fast either way, and SVG markers are real elements (clickable, testable).
+  const map = L.map(container, { zoomControl: true, attributionControl: false });
   map.setView([31.23, 121.47], 14);
   const cells = L.geoJSON(undefined, { style: { color: '#555', weight: 1, fillColor: '#9bc1bc', fillOpacity: 0.15 } }).addTo(map);
   const tickets = L.layerGroup().addTo(map);
