@@ -39,6 +39,8 @@ export interface Pipeline {
   services: RunningService[];
   /** Stops the services in reverse order of start: the front door first, storage writers last. */
   stop(): Promise<void>;
+  /** Kills one service with SIGKILL and starts it again, waiting until it is healthy (fault tests). */
+  crashAndRestart(name: string): Promise<void>;
 }
 
 /** The pipeline's own services on top of a running stack, in dependency order, each waited on until healthy. */
@@ -95,14 +97,22 @@ export async function startPipeline(stack: Pick<Stack, 'postgresUrl' | 'kafkaBro
   const stop = async (): Promise<void> => {
     for (const service of [...services].reverse()) await service.stop();
   };
+  const start = (spec: ServiceSpec) =>
+    startService(spec, { repoRoot: options.repoRoot, logDir: join(options.dataRoot, 'logs'), signal: options.signal, onProgress: options.onProgress });
+  const crashAndRestart = async (name: string): Promise<void> => {
+    const index = services.findIndex((s) => s.name === name);
+    if (index < 0) throw new Error(`no service ${name} in this pipeline`);
+    await services[index]!.kill();
+    services[index] = await start(specs.find((s) => s.name === name)!);
+  };
   try {
     for (const spec of specs) {
       options.onProgress?.(`${spec.name}: starting…`);
-      services.push(await startService(spec, { repoRoot: options.repoRoot, logDir: join(options.dataRoot, 'logs'), signal: options.signal, onProgress: options.onProgress }));
+      services.push(await start(spec));
     }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { services, stop };
+  return { services, stop, crashAndRestart };
 }

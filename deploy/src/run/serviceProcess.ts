@@ -22,6 +22,8 @@ export interface RunningService {
   logFile: string;
   exited: Promise<ExitStatus>;
   stop(): Promise<void>;
+  /** SIGKILL to the service's process group, as a crash would: no shutdown step runs. */
+  kill(): Promise<ExitStatus>;
 }
 
 // Services finish the batch in hand on SIGTERM; past this they are killed.
@@ -59,5 +61,13 @@ export async function startService(spec: ServiceSpec, options: { repoRoot: strin
     throw new StackError(readiness.outcome === 'aborted' ? 'ABORTED' : 'EXITED_EARLY', `${spec.name} ${why}; the last lines of ${logFile}:\n${await logTail(logFile, { lines: 15 })}`);
   }
   options.onProgress?.(`${spec.name}: healthy in ${secondsSince(started)}`);
-  return { name: spec.name, pid: child.pid, logFile, exited: child.exited, stop };
+  const kill = async (): Promise<ExitStatus> => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+    return child.exited;
+  };
+  return { name: spec.name, pid: child.pid, logFile, exited: child.exited, stop, kill };
 }

@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AnomalyEvent } from '@gridsight/contracts';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { migrate } from '../../src/db/migrate.js';
+import { ensureTopics } from '../../src/kafka/ensureTopics.js';
+import { issueGatewaySecrets } from '../../src/run/demoSetup.js';
+import { pipelineUrls, startPipeline, type Pipeline, type PipelinePorts } from '../../src/run/pipeline.js';
+import { buildDistrict } from '../../src/seed/district.js';
+import { createRandom } from '../../src/seed/random.js';
+import { writeSeed } from '../../src/seed/writeSeed.js';
+import { sighting, tracksFor, type Track } from '../../src/sim/scenario.js';
+import { connectSimulatedGateway, type SimulatedGateway } from '../../src/sim/simulatedGateway.js';
+import { startKafka, type KafkaServer } from '../../src/stack/kafkaServer.js';
+import { logTail } from '../../src/stack/logTail.js';
+import { startPostgres, type PostgresServer } from '../../src/stack/postgresServer.js';
+import { startRedis, type RedisServer } from '../../src/stack/redisServer.js';
+import { repoRoot } from '../../src/stack/repoPaths.js';
+
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+function killHard(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+const PROBLEMS_PER_GATEWAY = 3;
+const PACE_MS = 250;
+
+// The promise to users: kill -9 of any component, or a restart of Kafka or PostgreSQL, loses
+// nothing and creates no duplicate ticket. This runs the whole pipeline on a stack of its own, so
+// that it may kill Kafka and PostgreSQL, under a steady load from every gateway of the district.
+describe('faults: every part killed and restarted in turn under steady load', function () {
+  this.timeout(600_000);
+  const district = buildDistrict();
+  const random = createRandom(7);
+  let dataRoot: string;
+  let kafka: KafkaServer;
+  let postgres: PostgresServer;
+  let redis: RedisServer;
+  let kafkaPorts: { port: number; controllerPort: number };
+  let pgPort: number;
+  let pipeline: Pipeline;
+  let ports: PipelinePorts;
+  let db: pg.Client;
+  const gateways = new Map<string, SimulatedGateway>();
+
+  const restartKafka = async () => {
+    killHard(kafka.pid);
+    await kafka.exited;
+    kafka = await startKafka({ dataDir: join(dataRoot, 'kafka'), ...kafkaPorts });
+  };
+  const restartPostgres = async () => {
+    killHard(postgres.pid);
+    await postgres.exited;
+    postgres = await startPostgres({ dataDir: join(dataRoot, 'postgres'), port: pgPort });
+  };
+
+  before(async () => {
+    dataRoot = await mkdtemp(join(tmpdir(), 'gs-faults-'));
+    // PostgreSQL runs as its own OS user when we are root; it must be able to enter this folder.
+    await chmod(dataRoot, 0o755);
+    const [kafkaPort, controllerPort, pg_, redisPort, ...service] = await freePorts(10);
+    kafkaPorts = { port: kafkaPort!, controllerPort: controllerPort! };
+    pgPort = pg_!;
+    [kafka, postgres, redis] = await Promise.all([
+      startKafka({ dataDir: join(dataRoot, 'kafka'), ...kafkaPorts }),
+      startPostgres({ dataDir: join(dataRoot, 'postgres'), port: pgPort }),
+      startRedis({ dataDir: join(dataRoot, 'redis'), port: redisPort! }),
+    ]);
+    db = new pg.Client({ connectionString: postgres.url });
+    await db.connect();
+    await migrate(db);
+    await writeSeed(db, district, { incidents: [], detections: [], tickets: [], ticketEvents: [] }, { replace: false });
+    await db.end();
+    const admin = new Kafka({ clientId: 'gs-faults', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await ensureTopics(admin);
+    await admin.disconnect();
+    const credentials = await issueGatewaySecrets({ postgresUrl: postgres.url, repoRoot }, district.gateways.map((g) => g.gatewayId));
+    ports = { mqtt: service[0]!, mqttWebSocket: service[1]!, http: service[2]!, brokerOps: service[3]!, streamProcessorOps: service[4]!, dispatchOps: service[5]! };
+    pipeline = await startPipeline(
+      { postgresUrl: postgres.url, kafkaBrokers: kafka.brokers, redisUrl: redis.url },
+      { repoRoot, dataRoot, ports, env: { GRIDSIGHT_LOG_LEVEL: 'warn' } },
+    );
+    for (const credential of credentials) gateways.set(credential.gatewayId, await connectSimulatedGateway(pipelineUrls(ports).mqtt, credential));
+  });
+
+  after(async function () {
+    if (this.currentTest?.state === 'failed' || this.test?.parent?.tests.some((t) => t.state === 'failed')) {
+      for (const service of pipeline?.services ?? []) console.error(`--- ${service.name} (last lines)\n${await logTail(service.logFile, { lines: 20 })}`);
+    }
+    await Promise.all([...gateways.values()].map((g) => g.close().catch(() => undefined)));
+    await pipeline?.stop();
+    await Promise.all([kafka?.stop(), postgres?.stop(), redis?.stop()]);
+    if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
+  });
+
+  it('stores every published event once and makes exactly one incident and one ticket per problem', async () => {
+    // Problems 100 m apart along each cell's diagonal: far beyond the merge radius of each other.
+    const tracksByGateway = new Map<string, Track[]>();
+    for (const gateway of district.gateways) {
+      const cell = district.cells.find((c) => c.cellId === gateway.cellId)!;
+      const tracks = Array.from({ length: PROBLEMS_PER_GATEWAY }, (_, i) => {
+        const f = (i + 1) / (PROBLEMS_PER_GATEWAY + 1);
+        const location = { lat: cell.minLat + f * (cell.maxLat - cell.minLat), lon: cell.minLon + f * (cell.maxLon - cell.minLon) };
+        return tracksFor(
+          {
+            kind: 'garbage_pile',
+            location,
+            seenBy: [
+              { type: 'camera', gatewayId: gateway.gatewayId, deviceId: 'cam-1' },
+              { type: 'camera', gatewayId: gateway.gatewayId, deviceId: 'cam-2' },
+            ],
+          },
+          random,
+        );
+      }).flat();
+      tracksByGateway.set(gateway.gatewayId, tracks);
+    }
+
+    const acknowledged = new Set<string>();
+    const pending: Promise<void>[] = [];
+    const outage = { gatewayId: district.gateways[0]!.gatewayId, active: false, queue: [] as AnomalyEvent[] };
+    let loading = true;
+    const load = async (gatewayId: string) => {
+      const tracks = tracksByGateway.get(gatewayId)!;
+      const seen = new Set<string>();
+      for (let n = 0; loading; n++) {
+        const track = tracks[n % tracks.length]!;
+        const event = sighting(track, seen.has(track.trackId) ? 'updated' : 'detected', Date.now(), random);
+        seen.add(track.trackId);
+        if (outage.active && gatewayId === outage.gatewayId) outage.queue.push(event);
+        else pending.push(gateways.get(gatewayId)!.publish(event).then(() => void acknowledged.add(event.eventId)));
+        await sleep(PACE_MS);
+      }
+    };
+    const loads = district.gateways.map((g) => load(g.gatewayId));
+    const faults: [string, () => Promise<void>][] = [
+      ['stream-processor SIGKILL', () => pipeline.crashAndRestart('stream-processor')],
+      ['broker SIGKILL', () => pipeline.crashAndRestart('broker')],
+      ['dispatch-service SIGKILL', () => pipeline.crashAndRestart('dispatch-service')],
+      ['stream-processor SIGKILL again', () => pipeline.crashAndRestart('stream-processor')],
+      ['Kafka SIGKILL', restartKafka],
+      ['PostgreSQL SIGKILL', restartPostgres],
+      [
+        `gateway ${outage.gatewayId} cut off for 10 s, then replays`,
+        async () => {
+          outage.active = true;
+          await sleep(10_000);
+          outage.active = false;
+          const gateway = gateways.get(outage.gatewayId)!;
+          for (const event of outage.queue.splice(0)) pending.push(gateway.publish(event).then(() => void acknowledged.add(event.eventId)));
+        },
+      ],
+    ];
+    const report: string[] = [];
+    for (const [name, fault] of faults) {
+      await sleep(4000);
+      const started = Date.now();
+      await fault();
+      report.push(`${name}: back in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    await sleep(3000);
+    loading = false;
+    await Promise.all(loads);
+    await Promise.all(pending);
+
+    db = new pg.Client({ connectionString: postgres.url });
+    await db.connect();
+    const stored = async () => (await db.query<{ n: string }>('SELECT count(*) AS n FROM detections')).rows[0]!.n;
+    const deadline = Date.now() + 120_000;
+    while (Number(await stored()) < acknowledged.size && Date.now() < deadline) await sleep(500);
+
+    const { rows: events } = await db.query<{ event_id: string }>('SELECT event_id FROM detections');
+    const storedIds = new Set(events.map((r) => r.event_id));
+    const problems = district.gateways.length * PROBLEMS_PER_GATEWAY;
+    const waitForTickets = Date.now() + 60_000;
+    let counts = { incidents: 0, tickets: 0, ticketsPerIncidentMax: 0 };
+    while (Date.now() < waitForTickets) {
+      const { rows } = await db.query<{ incidents: string; tickets: string; most: string | null }>(
+        `SELECT (SELECT count(*) FROM incidents) AS incidents, (SELECT count(*) FROM tickets) AS tickets,
+                (SELECT max(n) FROM (SELECT count(*) AS n FROM tickets GROUP BY incident_id) AS per) AS most`,
+      );
+      counts = { incidents: Number(rows[0]!.incidents), tickets: Number(rows[0]!.tickets), ticketsPerIncidentMax: Number(rows[0]!.most ?? 0) };
+      if (counts.tickets >= counts.incidents && counts.incidents >= problems) break;
+      await sleep(500);
+    }
+    await db.end();
+
+    const missing = [...acknowledged].filter((id) => !storedIds.has(id));
+    console.log(
+      [
+        '      fault injection report:',
+        ...report.map((line) => `        ${line}`),
+        `        events acknowledged by the broker: ${acknowledged.size}; stored: ${events.length} (distinct ${storedIds.size}); lost: ${missing.length}; duplicated: ${events.length - storedIds.size}`,
+        `        problems: ${problems}; incidents: ${counts.incidents}; tickets: ${counts.tickets}; most tickets for one incident: ${counts.ticketsPerIncidentMax}`,
+      ].join('\n'),
+    );
+    assert.deepEqual(missing, [], 'every acknowledged event is stored');
+    assert.equal(events.length, storedIds.size, 'no event is stored twice');
+    assert.equal(events.length, acknowledged.size, 'nothing is stored that was not published');
+    assert.equal(counts.incidents, problems, 'one incident per real-world problem');
+    assert.equal(counts.tickets, counts.incidents, 'one ticket per incident');
+    assert.equal(counts.ticketsPerIncidentMax, 1);
+  });
+});
