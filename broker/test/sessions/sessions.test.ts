@@ -57,6 +57,9 @@ describe('sessions, service accounts, status and Last Will', function () {
     } finally {
       await back.endAsync();
     }
+    // A clean session wipes the stored one, so test runs leave nothing behind in the shared Redis.
+    const wipe = await mqtt.connectAsync(url, { clientId, username: 'token', password: await broker.token(workerId, 'worker'), clean: true, protocolVersion: 4, reconnectPeriod: 0 });
+    await wipe.endAsync();
   });
 
   it('disconnects a service account publishing gateway events, and a worker publishing tickets', async () => {
