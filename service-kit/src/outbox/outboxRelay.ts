@@ -5,6 +5,7 @@ import { Counter, type Registry } from 'prom-client';
 
 // First key of the two-key advisory lock: our relays' namespace, apart from any other advisory lock.
 const OUTBOX_LOCK_CLASS = 0x6f757462; // "outb"
+const CLEANUP_EVERY_MS = 60_000;
 
 export interface OutboxRelayOptions {
   pool: Pool;
@@ -21,6 +22,8 @@ export interface OutboxRelayOptions {
   maxBatchBytes?: number;
   /** Pause between polls when there was nothing to publish. */
   idleDelayMs?: number;
+  /** Published rows older than this are deleted (the Kafka topic is the record); 0 keeps them. */
+  retainPublishedMs?: number;
   maxErrorDelayMs?: number;
 }
 
@@ -58,6 +61,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
   const idleDelayMs = options.idleDelayMs ?? 200;
   const maxErrorDelayMs = options.maxErrorDelayMs ?? 5_000;
+  const retainPublishedMs = options.retainPublishedMs ?? 7 * 24 * 3600 * 1000;
+  let lastCleanup = 0;
   const published = options.registry
     ? new Counter({ name: 'gridsight_outbox_published_total', help: 'Outbox rows published to Kafka', labelNames: ['relay'], registers: [options.registry] })
     : undefined;
@@ -79,9 +84,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         return { leader: false, published: 0, more: false };
       }
       const { rows: read } = await client.query<{ id: string; event_id: string; topic: string; message_key: string; payload: string }>(
-        `SELECT id, event_id, topic, message_key, payload::text AS payload
-           FROM outbox WHERE published_at IS NULL AND topic = ANY($1::text[])
-          ORDER BY id LIMIT $2`,
+        // Per topic, so each branch walks the partial index of unpublished rows (outbox_unpublished)
+        // instead of the primary key past every row ever published.
+        `SELECT o.id, o.event_id, o.topic, o.message_key, o.payload::text AS payload
+           FROM unnest($1::text[]) AS t(name)
+          CROSS JOIN LATERAL (
+                SELECT id, event_id, topic, message_key, payload FROM outbox
+                 WHERE published_at IS NULL AND topic = t.name ORDER BY id LIMIT $2) AS o
+          ORDER BY o.id LIMIT $2`,
         [topics, batchSize],
       );
       let bytes = 0;
@@ -108,6 +118,15 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   };
 
+  // Bounded, so that a first clean-up of a long history never holds one long transaction.
+  const deletePublished = async (): Promise<void> => {
+    await pool.query(
+      `DELETE FROM outbox WHERE id IN (
+         SELECT id FROM outbox WHERE published_at < now() - make_interval(secs => $1) AND topic = ANY($2::text[]) LIMIT 10000)`,
+      [retainPublishedMs / 1000, topics],
+    );
+  };
+
   const pause = (ms: number): Promise<void> =>
     new Promise((resolve) => {
       const timer = setTimeout(done, ms);
@@ -125,6 +144,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       try {
         const round = await relayOnce();
         errorDelay = 100;
+        if (round.leader && retainPublishedMs > 0 && Date.now() - lastCleanup > CLEANUP_EVERY_MS) {
+          lastCleanup = Date.now();
+          await deletePublished();
+        }
         if (!round.more && running) await pause(idleDelayMs);
       } catch (error) {
         failures?.inc({ relay: name });

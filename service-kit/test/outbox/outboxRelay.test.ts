@@ -87,6 +87,28 @@ describe('outbox relay', function () {
     await admin.deleteTopics({ topics: [bigTopic] }).catch(() => undefined);
   });
 
+  it('deletes published rows once they are older than the retention', async () => {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    producers.push(producer);
+    const shortTopic = `${topic}-short`;
+    await admin.createTopics({ topics: [{ topic: shortTopic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await writeOutbox(client, [{ eventId: randomUUID(), topic: shortTopic, key: 'k', payload: { kept: false } }]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    const relay = createOutboxRelay({ pool, producer, topics: [shortTopic], name: `test-${shortTopic}`, logger, idleDelayMs: 20, retainPublishedMs: 1 });
+    relays.push(relay);
+    relay.start();
+    await waitFor('the published row deleted', async () => ((await pool.query('SELECT 1 FROM outbox WHERE topic = $1', [shortTopic])).rowCount === 0 ? true : undefined));
+    await relay.stop();
+    await admin.deleteTopics({ topics: [shortTopic] }).catch(() => undefined);
+  });
+
   it('publishes every row exactly once, each key in order, with two relays running at once', async () => {
     const keys = Array.from({ length: 8 }, (_, i) => `key-${i}`);
     const total = 400;
