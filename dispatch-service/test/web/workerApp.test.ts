@@ -115,6 +115,7 @@ describe('worker web app in Chromium at a phone viewport (real PostgreSQL)', fun
     await ops.fill('input[name=password]', PASSWORD);
     await ops.click('button[type=submit]');
     await ops.waitForSelector('#opsmap .leaflet-interactive');
+    await ops.waitForSelector('[data-status=assigned]');
     const assignedBefore = Number(((await ops.textContent('[data-status=assigned]')) ?? '').replace(/\D/g, ''));
     const created = await handleIncidentEvent(world.deps, await openIncident(world.pool, { kind: 'garbage_pile', lat: 31.2355, lon: 121.4755 }));
     assert.ok(created.kind === 'created');

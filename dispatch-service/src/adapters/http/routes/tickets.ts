@@ -18,6 +18,8 @@ const errors = {
 } as const;
 
 const ACTIVE_FOR_WORKER: TicketStatus[] = ['assigned', 'accepted', 'in_progress', 'resolved'];
+// Supervisors and ops see unassigned tickets too; finished ones only when they ask by status.
+const ACTIVE_FOR_STAFF: TicketStatus[] = ['new', ...ACTIVE_FOR_WORKER];
 
 export const ticketRoutes =
   (deps: HttpDeps): FastifyPluginAsyncTypebox =>
@@ -30,7 +32,7 @@ export const ticketRoutes =
       {
         schema: {
           tags: ['tickets'],
-          description: 'Most urgent first. Workers get only their own tickets (by default the ones still on their plate); supervisors and ops see all.',
+          description: 'Most urgent first. Workers get only their own tickets; supervisors and ops see everyone\'s. Without `status`: the tickets still open or awaiting verification.',
           querystring: Type.Object(
             {
               status: Type.Optional(Type.Array(StringEnum(TICKET_STATUSES), { maxItems: TICKET_STATUSES.length })),
@@ -52,7 +54,7 @@ export const ticketRoutes =
         const rows = await listTickets(pool, {
           limit,
           ...(isWorker ? { assigneeId: claims.sub } : assigneeId ? { assigneeId } : {}),
-          ...(status ? { statuses: status } : isWorker ? { statuses: ACTIVE_FOR_WORKER } : {}),
+          statuses: status ?? (isWorker ? ACTIVE_FOR_WORKER : ACTIVE_FOR_STAFF),
           ...(cellId ? { cellId } : {}),
         });
         return { tickets: rows.map((r) => ticketView(r, deps.publicUrl)) };
