@@ -44,6 +44,10 @@ export async function handleIncidentEvent(deps: WorkflowDeps, event: IncidentEve
 
       const plan = ticketPlanFor(event, deps.config.sla, now);
       if (!plan) return { kind: 'unchanged' };
+      // A consumer catching up on old history sees `opened` for incidents long closed since; the
+      // incident row is the current truth, and a closed incident needs nobody sent out.
+      const current = await client.query<{ status: string }>('SELECT status FROM incidents WHERE incident_id = $1', [plan.incidentId]);
+      if (current.rows[0]?.status === 'closed') return { kind: 'unchanged' };
       const cell = cellContaining(plan.location, await cellsAround(client, plan.location));
       const created = await insertTicket(client, plan, cell?.cellId ?? null, now, topic);
       if (!created) return { kind: 'unchanged' };

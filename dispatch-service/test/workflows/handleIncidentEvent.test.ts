@@ -73,6 +73,14 @@ describe('handling incident events (real PostgreSQL)', function () {
     assert.deepEqual(rows[0], { status: 'assigned', assignee_id: 'w-owner', reopen_count: 1 });
   });
 
+  it('creates no ticket when catching up on an incident that has closed since', async () => {
+    const opened = await openIncident(world.pool);
+    await world.pool.query("UPDATE incidents SET status = 'closed', closed_at = now() WHERE incident_id = $1", [opened.incident.incidentId]);
+    assert.deepEqual(await handleIncidentEvent(world.deps, opened), { kind: 'unchanged' });
+    const { rows } = await world.pool.query('SELECT count(*)::int AS n FROM tickets WHERE incident_id = $1', [opened.incident.incidentId]);
+    assert.equal(rows[0].n, 0);
+  });
+
   it('reports an incident missing from the database as a retriable error rather than dropping it', async () => {
     const opened = await openIncident(world.pool);
     const foreign = { ...opened, incident: { ...opened.incident, incidentId: '0193a000-0000-7000-8000-0000000000ff' } };
