@@ -48,10 +48,19 @@ interface Session {
 const IDENTIFIER_REJECTED = 2;
 const SERVER_UNAVAILABLE = 3;
 const BAD_USERNAME_OR_PASSWORD = 4;
+const PUBLISH_DRAIN_MS = 5000;
 
 export async function createMqttBroker(options: MqttBrokerOptions): Promise<MqttBroker> {
   const { authenticator, bridge, logger, metrics, rateLimit } = options;
   const sessions = new WeakMap<Client, Session>();
+
+  // Publishes let through authorizePublish whose persistence work (retained, offline queues) has
+  // not finished: aedes sends the PUBACK before it, so shutdown waits for them.
+  let publishing = 0;
+  const proceed = (done: (error?: Error | null) => void): void => {
+    publishing++;
+    done(null);
+  };
 
   const refuse = (code: number, message: string): AuthenticateError => Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
 
@@ -109,6 +118,11 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
       done(null, null);
     },
 
+    published: (_packet, client, done) => {
+      if (client) publishing = Math.max(0, publishing - 1);
+      done(null);
+    },
+
     authorizePublish: (client, packet, done) => {
       // aedes passes no client for the Last Will of a session that is already gone.
       if (!client) {
@@ -149,7 +163,7 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const route = routePublish({ topic: packet.topic, payload, clientId: client.id, receivedAt: new Date() });
     if (route.action === 'none') {
-      done(null);
+      proceed(done);
       return;
     }
     if (route.action === 'dead-letter') {
@@ -163,7 +177,7 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
         metrics.bridgeInFlight.dec();
         if (route.action === 'dead-letter') metrics.deadLettered.inc({ channel: packet.topic.split('/')[3] ?? 'unknown' });
         else metrics.bridged.inc({ topic: route.record.topic });
-        done(null);
+        proceed(done);
       },
       (error: Error) => {
         metrics.bridgeInFlight.dec();
@@ -203,6 +217,8 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
     },
     close: async () => {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      const until = Date.now() + PUBLISH_DRAIN_MS;
+      while (publishing > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
       await (options.persistence as { destroy?: () => Promise<void> }).destroy?.();
     },
   };
