@@ -30,6 +30,9 @@ export const DispatchEnv = Type.Object({
   GRIDSIGHT_DISPATCH_REOPEN_GRACE_S: Type.Integer({ minimum: 0, maximum: 3600, default: 120, description: 'Sightings this soon after a resolution do not reopen the ticket' }),
   GRIDSIGHT_DISPATCH_TIMER_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000, description: 'How often the deadline scheduler looks for due work' }),
   GRIDSIGHT_DISPATCH_PHOTO_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 8 * 1024 * 1024, description: 'Largest photo upload accepted' }),
+  GRIDSIGHT_DISPATCH_MQTT_URL: Type.String({ default: '', description: 'Broker URL to push ticket events to workers over MQTT (e.g. mqtt://127.0.0.1:1883); empty: SSE only' }),
+  GRIDSIGHT_DISPATCH_MQTT_ACCOUNT: Type.String({ default: 'dispatch', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$', description: 'Broker service account id' }),
+  GRIDSIGHT_DISPATCH_MQTT_SECRET_FILE: Type.String({ default: '', description: 'File holding the service account secret (needed when GRIDSIGHT_DISPATCH_MQTT_URL is set)' }),
   GRIDSIGHT_LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 
@@ -56,6 +59,8 @@ export interface DispatchConfig {
   reopenGraceMs: number;
   timerIntervalMs: number;
   photoMaxBytes: number;
+  /** Absent: no MQTT push. */
+  mqtt?: { url: string; accountId: string; secret: string };
   logLevel: Static<typeof DispatchEnv>['GRIDSIGHT_LOG_LEVEL'];
 }
 
@@ -70,6 +75,18 @@ export function loadDispatchConfig(env: NodeJS.ProcessEnv): Readonly<DispatchCon
     privateKeyPem = readFileSync(raw.GRIDSIGHT_TOKEN_PRIVATE_KEY_FILE, 'utf8');
   } catch (error) {
     throw new ConfigError(`invalid configuration: GRIDSIGHT_TOKEN_PRIVATE_KEY_FILE cannot be read (${(error as Error).message})`);
+  }
+  let mqtt: DispatchConfig['mqtt'];
+  if (raw.GRIDSIGHT_DISPATCH_MQTT_URL) {
+    if (!/^(mqtts?|wss?):\/\//.test(raw.GRIDSIGHT_DISPATCH_MQTT_URL)) throw new ConfigError('invalid configuration: GRIDSIGHT_DISPATCH_MQTT_URL must start with mqtt://, mqtts://, ws:// or wss://');
+    if (!raw.GRIDSIGHT_DISPATCH_MQTT_SECRET_FILE) throw new ConfigError('invalid configuration: GRIDSIGHT_DISPATCH_MQTT_SECRET_FILE is required when GRIDSIGHT_DISPATCH_MQTT_URL is set');
+    let secret: string;
+    try {
+      secret = readFileSync(raw.GRIDSIGHT_DISPATCH_MQTT_SECRET_FILE, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`invalid configuration: GRIDSIGHT_DISPATCH_MQTT_SECRET_FILE cannot be read (${(error as Error).message})`);
+    }
+    mqtt = { url: raw.GRIDSIGHT_DISPATCH_MQTT_URL, accountId: raw.GRIDSIGHT_DISPATCH_MQTT_ACCOUNT, secret };
   }
   return Object.freeze({
     databaseUrl: raw.GRIDSIGHT_DATABASE_URL,
@@ -89,6 +106,7 @@ export function loadDispatchConfig(env: NodeJS.ProcessEnv): Readonly<DispatchCon
     reopenGraceMs: raw.GRIDSIGHT_DISPATCH_REOPEN_GRACE_S * 1000,
     timerIntervalMs: raw.GRIDSIGHT_DISPATCH_TIMER_INTERVAL_MS,
     photoMaxBytes: raw.GRIDSIGHT_DISPATCH_PHOTO_MAX_BYTES,
+    ...(mqtt ? { mqtt } : {}),
     logLevel: raw.GRIDSIGHT_LOG_LEVEL,
   });
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { createLogger, createMetricsRegistry, createOutboxRelay, handleShutdown, startOpsServer } from '@gridsight/service-kit';
@@ -7,6 +8,7 @@ import { buildHttpServer } from './adapters/http/server.js';
 import { streamRoute } from './adapters/http/routes/stream.js';
 import { webAppRoutes } from './adapters/http/routes/webApp.js';
 import { createIncidentConsumer } from './adapters/kafka/incidentConsumer.js';
+import { createWorkerNotifier } from './adapters/mqtt/workerNotifier.js';
 import { createWebhookSender } from './adapters/webhooks/webhookSender.js';
 import { createDeadlineScheduler } from './adapters/timers/deadlineScheduler.js';
 import { loadDispatchConfig } from './config.js';
@@ -54,6 +56,18 @@ async function main(): Promise<void> {
     },
   });
   const webhooks = createWebhookSender({ pool, logger });
+  const notifier = config.mqtt
+    ? createWorkerNotifier({
+        kafka,
+        groupId: `${config.kafka.groupId}-mqtt-push`,
+        ticketEventsTopic: config.kafka.ticketEventsTopic,
+        mqttUrl: config.mqtt.url,
+        accountId: config.mqtt.accountId,
+        secret: config.mqtt.secret,
+        instance: `${hostname()}-${process.pid}`,
+        logger,
+      })
+    : undefined;
   const notices = listenForTicketNotices(config.databaseUrl, logger);
   const tokens = createTokenService({ privateKeyPem: config.tokens.privateKeyPem, ttlSeconds: config.tokens.ttlSeconds });
   const app = await buildHttpServer({
@@ -73,6 +87,7 @@ async function main(): Promise<void> {
   await consumer.start();
   scheduler.start();
   webhooks.start();
+  await notifier?.start();
   await app.listen({ host: config.http.host, port: config.http.port });
   const ops = await startOpsServer({
     host: config.http.host,
@@ -93,6 +108,7 @@ async function main(): Promise<void> {
       ['stop consuming incidents', () => consumer.stop()],
       ['stop the deadline scheduler', () => scheduler.stop()],
       ['stop sending webhooks', () => webhooks.stop()],
+      ['stop pushing over MQTT', async () => notifier?.stop()],
       ['flush the outbox', async () => {
         await relay.relayOnce().catch(() => undefined);
         await relay.stop();

@@ -28,5 +28,8 @@ describe('dispatch config', () => {
     assert.throws(() => loadDispatchConfig({ ...base(), GRIDSIGHT_DISPATCH_TIME_ZONE: 'Mars/Olympus' }), /GRIDSIGHT_DISPATCH_TIME_ZONE "Mars\/Olympus" is not an IANA time zone/);
     assert.throws(() => loadDispatchConfig({ ...base(), GRIDSIGHT_TOKEN_PRIVATE_KEY_FILE: '/nonexistent.pem' }), /GRIDSIGHT_TOKEN_PRIVATE_KEY_FILE cannot be read/);
     assert.throws(() => loadDispatchConfig({ GRIDSIGHT_TOKEN_PRIVATE_KEY_FILE: 'x' }), /GRIDSIGHT_DATABASE_URL is required/);
+    assert.throws(() => loadDispatchConfig({ ...base(), GRIDSIGHT_DISPATCH_MQTT_URL: 'mqtt://127.0.0.1:1883' }), /GRIDSIGHT_DISPATCH_MQTT_SECRET_FILE is required/);
+    assert.throws(() => loadDispatchConfig({ ...base(), GRIDSIGHT_DISPATCH_MQTT_URL: 'http://x' }), /GRIDSIGHT_DISPATCH_MQTT_URL must start with mqtt:/);
+    assert.equal(loadDispatchConfig(base()).mqtt, undefined, 'MQTT push is off unless configured');
   });
 });
