@@ -11,7 +11,7 @@ import { apiKeyDigest } from '../adapters/db/open311Queries.js';
 import { inTransaction } from '../adapters/db/transaction.js';
 import { CellCollection } from '../adapters/http/routes/cells.js';
 import { loadAdminConfig } from '../config.js';
-import type { CellBoundary } from '../core/geo.js';
+import { boundaryProblems, type CellBoundary } from '../core/geo.js';
 import { parseShift } from './parseShift.js';
 
 const USAGE = `usage (GRIDSIGHT_DATABASE_URL names the database):
@@ -40,6 +40,8 @@ async function run(argv: string[]): Promise<string> {
         const errors = [...Value.Errors(CellCollection, collection)].slice(0, 10).map((e) => `${e.path || '(root)'} ${e.message}`);
         if (errors.length > 0) throw new UsageError(`${rest[1]} is not a cell FeatureCollection: ${errors.join('; ')}`);
         const features = (collection as typeof CellCollection.static).features;
+        const problems = features.flatMap((f) => boundaryProblems(f.geometry as CellBoundary).map((p) => `${f.properties.cellId}: ${p}`));
+        if (problems.length > 0) throw new UsageError(`${rest[1]} has broken cell boundaries: ${problems.slice(0, 10).join('; ')}`);
         await inTransaction(pool, async (client) => {
           for (const f of features) {
             await upsertCell(client, { cellId: f.properties.cellId, district: f.properties.district, name: f.properties.name, boundary: f.geometry as CellBoundary, supervisorId: f.properties.supervisorId ?? null });

@@ -41,3 +41,23 @@ export function boundingBox(boundary: CellBoundary): BoundingBox {
   const lons = points.map((p) => p[0]!);
   return { minLat: Math.min(...lats), minLon: Math.min(...lons), maxLat: Math.max(...lats), maxLon: Math.max(...lons) };
 }
+
+/**
+ * What JSON Schema cannot say about a cell boundary: every ring must close on its first position
+ * and enclose an area. An open ring would pass the schema and later throw inside point-in-polygon,
+ * in the middle of assigning a ticket.
+ */
+export function boundaryProblems(boundary: CellBoundary): string[] {
+  const polygons = boundary.type === 'Polygon' ? [boundary.coordinates] : boundary.coordinates;
+  const problems: string[] = [];
+  polygons.forEach((rings, p) =>
+    rings.forEach((ring, r) => {
+      const where = boundary.type === 'Polygon' ? `ring ${r}` : `polygon ${p} ring ${r}`;
+      const first = ring[0];
+      const last = ring[ring.length - 1];
+      if (!first || !last || first[0] !== last[0] || first[1] !== last[1]) problems.push(`${where} does not end where it starts`);
+      else if (new Set(ring.map(([lon, lat]) => `${lon},${lat}`)).size < 3) problems.push(`${where} encloses no area (fewer than 3 distinct corners)`);
+    }),
+  );
+  return problems;
+}

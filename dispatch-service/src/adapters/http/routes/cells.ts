@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Identifier } from '@gridsight/contracts';
-import type { CellBoundary } from '../../../core/geo.js';
+import { boundaryProblems, type CellBoundary } from '../../../core/geo.js';
+import { DispatchError } from '../../../errors.js';
 import { upsertCell } from '../../db/adminStore.js';
 import { inTransaction } from '../../db/transaction.js';
 import { requireUser } from '../authenticate.js';
@@ -49,6 +50,12 @@ export const cellRoutes =
       async (request) => {
         requireUser(request, 'ops');
         const features = request.body.features;
+        const problems = features.flatMap((f, i) => boundaryProblems(f.geometry as CellBoundary).map((p) => `features[${i}] (${f.properties.cellId}): ${p}`));
+        if (problems.length > 0) throw new DispatchError('DSP_BAD_REQUEST', problems.slice(0, 10).join('; '));
+        const supervisors = [...new Set(features.flatMap((f) => (f.properties.supervisorId ? [f.properties.supervisorId] : [])))];
+        const { rows: known } = await pool.query<{ worker_id: string }>("SELECT worker_id FROM workers WHERE worker_id = ANY($1) AND role = 'supervisor'", [supervisors]);
+        const unknown = supervisors.filter((id) => !known.some((k) => k.worker_id === id));
+        if (unknown.length > 0) throw new DispatchError('DSP_BAD_REQUEST', `no supervisor ${unknown.slice(0, 10).join(', ')}; create the supervisors first`);
         await inTransaction(pool, async (client) => {
           for (const f of features) {
             await upsertCell(client, { cellId: f.properties.cellId, district: f.properties.district, name: f.properties.name, boundary: f.geometry as CellBoundary, supervisorId: f.properties.supervisorId ?? null });
