@@ -138,7 +138,7 @@ describe('stream processor as a process (node dist/main.js)', function () {
     assert.deepEqual(((await health.json()) as { checks: unknown }).checks, { db: 'ok', kafka: 'connected' });
     // Which of the two did the last batches depends on the assignment; between them every metric is there.
     const metrics = (await Promise.all([a2, b2].map(async (p) => (await fetch(`http://127.0.0.1:${await p.running}/metrics`)).text()))).join('\n');
-    for (const name of ['gridsight_sp_consumer_lag', 'gridsight_sp_events_per_second', 'gridsight_sp_dedupe_ratio', 'gridsight_sp_batch_seconds_bucket', 'gridsight_sp_records_total', 'gridsight_outbox_published_total']) {
+    for (const name of ['gridsight_sp_consumer_lag', 'gridsight_sp_events_per_second', 'gridsight_sp_dedupe_ratio', 'gridsight_sp_batch_seconds_bucket', 'gridsight_sp_records_total', 'gridsight_outbox_published_total', 'gridsight_outbox_backlog']) {
       assert.match(metrics, new RegExp(`^${name}\\{`, 'm'), `${name} is exposed`);
     }
     await Promise.all([stop(a2, 'SIGTERM'), stop(b2, 'SIGTERM')]);

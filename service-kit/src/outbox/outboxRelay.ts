@@ -1,7 +1,7 @@
 import type { Producer, TopicMessages } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 // First key of the two-key advisory lock: our relays' namespace, apart from any other advisory lock.
 const OUTBOX_LOCK_CLASS = 0x6f757462; // "outb"
@@ -66,6 +66,28 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const published = options.registry
     ? new Counter({ name: 'gridsight_outbox_published_total', help: 'Outbox rows published to Kafka', labelNames: ['relay'], registers: [options.registry] })
     : undefined;
+  if (options.registry) {
+    // Read at scrape time: how far the announcements lag behind the changes they announce.
+    new Gauge({
+      name: 'gridsight_outbox_backlog',
+      help: 'Outbox rows not yet published, and the age in seconds of the oldest',
+      labelNames: ['relay', 'measure'],
+      registers: [options.registry],
+      async collect() {
+        // A database that cannot answer must not take /metrics down with it; the value goes stale instead.
+        const result = await pool
+          .query<{ rows: string; age: number | null }>(
+            `SELECT count(*) AS rows, extract(epoch FROM now() - min(created_at))::float8 AS age
+               FROM outbox WHERE published_at IS NULL AND topic = ANY($1::text[])`,
+            [topics],
+          )
+          .catch(() => undefined);
+        if (!result) return;
+        this.set({ relay: name, measure: 'rows' }, Number(result.rows[0]?.rows ?? 0));
+        this.set({ relay: name, measure: 'oldest_seconds' }, result.rows[0]?.age ?? 0);
+      },
+    });
+  }
   const failures = options.registry
     ? new Counter({ name: 'gridsight_outbox_relay_errors_total', help: 'Relay rounds that failed and were retried', labelNames: ['relay'], registers: [options.registry] })
     : undefined;
