@@ -89,6 +89,12 @@ describe('the broker refuses bad clients and bad input, and good gateways lose n
     assert.equal(await refusalCode(url, { clientId: 'token/w-1/x', username: 'token', password: forged }), BAD_USERNAME_OR_PASSWORD);
   });
 
+  it('closes a token session when its token expires', async () => {
+    const client = await mqtt.connectAsync(url, { clientId: 'token/w-3/phone', username: 'token', password: await broker.token('w-3', 'worker', 2), protocolVersion: 4, reconnectPeriod: 0 });
+    await closedWithin(client, 10_000);
+    await client.endAsync(true);
+  });
+
   it('closes the connection of a packet over the size limit before buffering it, and stays up', async () => {
     const gateway = await broker.provisionGateway();
     const client = await connectGateway(broker.tcpPort, gateway);
