@@ -14,6 +14,7 @@ export const DispatchEnv = Type.Object({
   GRIDSIGHT_DISPATCH_KAFKA_GROUP: Type.String({ default: 'dispatch-service', minLength: 1, description: 'Kafka consumer group of the incidents consumer' }),
   GRIDSIGHT_DISPATCH_INCIDENTS_TOPIC: Type.String({ default: KAFKA_TOPICS.incidents, minLength: 1, description: 'Topic the incident events come from' }),
   GRIDSIGHT_DISPATCH_TICKET_EVENTS_TOPIC: Type.String({ default: KAFKA_TOPICS.ticketEvents, minLength: 1, description: 'Topic the outbox announces ticket transitions on' }),
+  GRIDSIGHT_DISPATCH_DLQ_TOPIC: Type.String({ default: KAFKA_TOPICS.anomalyEventsDlq, minLength: 1, description: 'Where malformed incident events go, with the reason' }),
   GRIDSIGHT_DISPATCH_ANOMALY_EVENTS_TOPIC: Type.String({ default: KAFKA_TOPICS.anomalyEvents, minLength: 1, description: 'Topic Open311 citizen reports enter the pipeline on' }),
   GRIDSIGHT_DISPATCH_HTTP_HOST: Type.String({ default: '127.0.0.1', description: 'Address the worker API and web app listen on' }),
   GRIDSIGHT_DISPATCH_HTTP_PORT: Port(8080, 'Port of the worker API and web app'),
@@ -49,7 +50,7 @@ const SlaOverride = Type.Object(Object.fromEntries(ANOMALY_KINDS.map((kind) => [
 
 export interface DispatchConfig {
   databaseUrl: string;
-  kafka: { brokers: string[]; groupId: string; incidentsTopic: string; ticketEventsTopic: string; anomalyEventsTopic: string };
+  kafka: { brokers: string[]; groupId: string; incidentsTopic: string; ticketEventsTopic: string; anomalyEventsTopic: string; dlqTopic: string };
   http: { host: string; port: number; publicUrl: string };
   opsPort: number;
   tokens: { privateKeyPem: string; ttlSeconds: number };
@@ -96,6 +97,7 @@ export function loadDispatchConfig(env: NodeJS.ProcessEnv): Readonly<DispatchCon
       incidentsTopic: raw.GRIDSIGHT_DISPATCH_INCIDENTS_TOPIC,
       ticketEventsTopic: raw.GRIDSIGHT_DISPATCH_TICKET_EVENTS_TOPIC,
       anomalyEventsTopic: raw.GRIDSIGHT_DISPATCH_ANOMALY_EVENTS_TOPIC,
+      dlqTopic: raw.GRIDSIGHT_DISPATCH_DLQ_TOPIC,
     },
     http: { host: raw.GRIDSIGHT_DISPATCH_HTTP_HOST, port: raw.GRIDSIGHT_DISPATCH_HTTP_PORT, publicUrl: raw.GRIDSIGHT_DISPATCH_PUBLIC_URL.replace(/\/$/, '') },
     opsPort: raw.GRIDSIGHT_DISPATCH_OPS_PORT,

@@ -44,6 +44,9 @@ async function main(): Promise<void> {
       if (outcome.kind !== 'unchanged') relay.wake();
       return outcome;
     },
+    deadLetter: async (record, key) => {
+      await producer.send({ topic: config.kafka.dlqTopic, acks: -1, messages: [{ key, value: JSON.stringify(record), headers: { 'error-code': record.reason.code } }] });
+    },
     counters: { processed: metrics.incidentsProcessed, invalid: metrics.incidentsInvalid },
   });
   const scheduler = createDeadlineScheduler({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { incidentEventCodec, ticketEventCodec } from '@gridsight/contracts';
+import { dlqRecordCodec, incidentEventCodec, ticketEventCodec, type DlqRecord } from '@gridsight/contracts';
 import { testServices, uniqueName } from '@gridsight/deploy/testing';
 import { keyFile, startService, waitFor, type ServiceProcess } from './support/serviceProcess.js';
 import { addWorker, auditTrail, createWorld, openIncident, type World } from './support/world.js';
@@ -12,6 +12,7 @@ describe('dispatch-service process (real Kafka and PostgreSQL)', function () {
   const producer = kafka.producer();
   const incidentsTopic = uniqueName('gs-incidents');
   const ticketEventsTopic = uniqueName('gs-ticket-events');
+  const dlqTopic = uniqueName('gs-dlq');
   const consumers: Consumer[] = [];
   const services: ServiceProcess[] = [];
   let world: World;
@@ -21,13 +22,14 @@ describe('dispatch-service process (real Kafka and PostgreSQL)', function () {
     world = await createWorld();
     await addWorker(world.pool, 'w-a', 'cell-a');
     await admin.connect();
-    await admin.createTopics({ topics: [incidentsTopic, ticketEventsTopic].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })), waitForLeaders: true });
+    await admin.createTopics({ topics: [incidentsTopic, ticketEventsTopic, dlqTopic].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })), waitForLeaders: true });
     await producer.connect();
     env = {
       GRIDSIGHT_DATABASE_URL: world.db.url,
       GRIDSIGHT_KAFKA_BROKERS: testServices().kafkaBrokers.join(','),
       GRIDSIGHT_DISPATCH_INCIDENTS_TOPIC: incidentsTopic,
       GRIDSIGHT_DISPATCH_TICKET_EVENTS_TOPIC: ticketEventsTopic,
+      GRIDSIGHT_DISPATCH_DLQ_TOPIC: dlqTopic,
       GRIDSIGHT_TOKEN_PRIVATE_KEY_FILE: keyFile(),
       GRIDSIGHT_DISPATCH_HTTP_PORT: '0',
       GRIDSIGHT_DISPATCH_OPS_PORT: '0',
@@ -47,7 +49,7 @@ describe('dispatch-service process (real Kafka and PostgreSQL)', function () {
   after(async () => {
     await Promise.all(consumers.map((c) => c.disconnect()));
     await producer.disconnect();
-    await admin.deleteTopics({ topics: [incidentsTopic, ticketEventsTopic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [incidentsTopic, ticketEventsTopic, dlqTopic] }).catch(() => undefined);
     await admin.disconnect();
     await world?.close();
   });
@@ -68,10 +70,17 @@ describe('dispatch-service process (real Kafka and PostgreSQL)', function () {
     const consumer = kafka.consumer({ groupId: uniqueName('gs-ticket-reader') });
     consumers.push(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topic: ticketEventsTopic, fromBeginning: true });
+    await consumer.subscribe({ topics: [ticketEventsTopic, dlqTopic], fromBeginning: true });
     const seen: string[] = [];
+    const deadLetters: DlqRecord[] = [];
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ topic, message }) => {
+        if (topic === dlqTopic) {
+          const record = dlqRecordCodec.decode(message.value!);
+          assert.ok(record.ok);
+          deadLetters.push(record.value);
+          return;
+        }
         const decoded = ticketEventCodec.decode(message.value!);
         assert.ok(decoded.ok, 'the relay publishes valid TicketEvents');
         if (decoded.value.ticket.ticketId === ticket.ticket_id) seen.push(decoded.value.transition);
@@ -82,6 +91,11 @@ describe('dispatch-service process (real Kafka and PostgreSQL)', function () {
     const { rows } = await world.pool.query('SELECT count(*)::int AS n FROM tickets WHERE incident_id = $1', [opened.incident.incidentId]);
     assert.equal(rows[0].n, 1, 'the replay created no second ticket');
     assert.ok(services[0]!.output().includes('skipping a malformed incident event'), services[0]!.output());
+    await waitFor('the malformed event in the DLQ', async () => deadLetters.length >= 1);
+    assert.equal(deadLetters[0]!.origin.component, 'dispatch-service');
+    assert.equal(deadLetters[0]!.origin.channel, incidentsTopic);
+    assert.match(deadLetters[0]!.reason.message, /IncidentEvent: .*oops/);
+    assert.equal(Buffer.from(deadLetters[0]!.payloadBase64, 'base64').toString(), '{"schema":"incident/v1","oops":true}');
     assert.equal(await services.splice(0, 1)[0]!.stop(), 0, 'SIGTERM stops it cleanly');
   });
 

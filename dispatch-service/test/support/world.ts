@@ -32,7 +32,7 @@ export async function createWorld(options: { sla?: SlaTable; ticketEventsTopic?:
       timeZone: 'Asia/Shanghai',
       nearbyRadiusM: 3000,
       reopenGraceMs: 60_000,
-      kafka: { brokers: [], groupId: 'unused', incidentsTopic: 'incidents', ticketEventsTopic: options.ticketEventsTopic ?? 'ticket-events', anomalyEventsTopic: 'anomaly-events' },
+      kafka: { brokers: [], groupId: 'unused', incidentsTopic: 'incidents', ticketEventsTopic: options.ticketEventsTopic ?? 'ticket-events', anomalyEventsTopic: 'anomaly-events', dlqTopic: 'anomaly-events.dlq' },
     },
     clock: () => now.value,
     logger: createLogger('dispatch-test', 'silent'),

@@ -1,5 +1,5 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import { incidentEventCodec, type IncidentEvent } from '@gridsight/contracts';
+import { dlqRecordFor, incidentEventCodec, type DlqRecord, type IncidentEvent } from '@gridsight/contracts';
 import type { Logger } from '@gridsight/service-kit';
 import type { Counter } from 'prom-client';
 import type { IncidentOutcome } from '../../workflows/handleIncidentEvent.js';
@@ -10,6 +10,8 @@ export interface IncidentConsumerOptions {
   topic: string;
   logger: Logger;
   handle: (event: IncidentEvent) => Promise<IncidentOutcome>;
+  /** Where a malformed message goes, with its reason, before its offset is committed. */
+  deadLetter: (record: DlqRecord, key: string) => Promise<void>;
   counters: { processed: Counter<'outcome'>; invalid: Counter };
   /** Read the topic from its start when the group has no committed offset (tests; a new deployment catching up). */
   fromBeginning?: boolean;
@@ -25,7 +27,7 @@ export interface IncidentConsumer {
  * Consumes `incidents` in a consumer group. An offset is committed only after the message's
  * transaction committed (kafkajs resolves it when eachMessage returns), so a crash re-delivers
  * and the ticket store turns the re-delivery into a no-op. A malformed message is logged with
- * every bad field and skipped: it would fail the same way forever.
+ * every bad field and sent to the dead-letter topic with its reason: it would fail the same way forever.
  */
 export function createIncidentConsumer(options: IncidentConsumerOptions): IncidentConsumer {
   const { kafka, topic, logger, counters } = options;
@@ -52,6 +54,8 @@ export function createIncidentConsumer(options: IncidentConsumerOptions): Incide
           if (!decoded.ok) {
             counters.invalid.inc();
             logger.error({ topic, partition, offset: message.offset, code: decoded.error.code, errors: decoded.error.errors }, `skipping a malformed incident event: ${decoded.error.message}`);
+            const origin = { component: 'dispatch-service', channel: topic, partition, offset: message.offset };
+            await options.deadLetter(dlqRecordFor(message.value ?? Buffer.alloc(0), decoded.error, origin, new Date()), `${topic}/${partition}`);
             return;
           }
           const outcome = await options.handle(decoded.value);
