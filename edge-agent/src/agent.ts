@@ -1,0 +1,227 @@
+import { readFileSync } from 'node:fs';
+import { anomalyEventCodec, mqttTopics, type AnomalyEvent, type CameraHealth, type GatewayStatus, type ModelInfo } from '@gridsight/contracts';
+import { startOpsServer, type OpsServer } from '@gridsight/service-kit';
+import type { Logger } from 'pino';
+import { createCameraPipeline, type CameraPipeline } from './adapters/cameraPipeline.js';
+import { startCameraRunner, type CameraRunner } from './adapters/cameraRunner.js';
+import { openEventStore } from './adapters/eventStore.js';
+import { createFrameQueue } from './adapters/frameQueue.js';
+import { createMqttLink } from './adapters/mqttLink.js';
+import { startSensorRunner, type SensorRunner } from './adapters/sensorRunner.js';
+import { createSource } from './adapters/sources/createSource.js';
+import type { EdgeConfig } from './config.js';
+import { createDetector, DetectorError, type Detector } from './detector.js';
+import { createEdgeMetrics } from './metrics.js';
+
+export interface Agent {
+  readonly opsPort: number;
+  /** Resolves when every camera source has ended and the frames are processed (only with `once`). */
+  readonly drained: Promise<void>;
+  /** Waits up to `timeoutMs` for the store to empty (every event PUBACKed); true when it did. */
+  flushed(timeoutMs: number): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+const FPS_WINDOW_MS = 10_000;
+
+export async function startAgent(config: EdgeConfig, options: { logger: Logger; once: boolean; agentVersion: string }): Promise<Agent> {
+  const { logger } = options;
+  const labels = { gateway_id: config.gatewayId };
+  const metrics = createEdgeMetrics();
+  const store = openEventStore(config.buffer);
+  const backlog = store.stats();
+  if (backlog.messages > 0) logger.info(backlog, 'replaying the events left on disk');
+
+  let detector: Detector | undefined;
+  let detectorError: string | undefined;
+  if (config.cameras.length > 0) {
+    try {
+      detector = await createDetector({ modelPath: config.model.path, threads: config.model.threads, maxInputPixels: config.model.maxInputPixels });
+      logger.info({ model: detector.model.name, version: detector.model.version, classes: detector.model.names }, 'model loaded');
+    } catch (error) {
+      // The sensors and the backlog still work without a model; the cameras report why they do not.
+      detectorError = (error as Error).message.slice(0, 500);
+      logger.error({ err: error }, 'model cannot be loaded; cameras are stopped');
+    }
+  }
+  const model: ModelInfo | undefined = detector ? { name: detector.model.name, version: detector.model.version, sha256: detector.model.sha256 } : undefined;
+
+  const frameErrors = new Map<string, string>();
+  const frameTimes = new Map<string, number[]>();
+  const runners = new Map<string, CameraRunner>();
+  const cameraHealth = (): CameraHealth[] =>
+    config.cameras.map((camera) => {
+      if (!detector) return { deviceId: camera.id, state: 'stopped', lastError: detectorError ?? 'no detector' };
+      const health = runners.get(camera.id)?.health() ?? { deviceId: camera.id, state: 'stopped' as const };
+      const recent = frameTimes.get(camera.id) ?? [];
+      const lastError = health.lastError ?? frameErrors.get(camera.id);
+      return { ...health, fps: Number((recent.length / (FPS_WINDOW_MS / 1000)).toFixed(2)), ...(lastError ? { lastError } : {}) };
+    });
+  const status = (state: 'online' | 'offline'): GatewayStatus => ({
+    schema: 'gateway-status/v1',
+    gatewayId: config.gatewayId,
+    state,
+    at: new Date().toISOString(),
+    agentVersion: options.agentVersion,
+    ...(model ? { model } : {}),
+    ...(state === 'online' && config.cameras.length > 0 ? { cameras: cameraHealth() } : {}),
+  });
+
+  const updateBufferMetrics = (): void => {
+    const stats = store.stats();
+    metrics.eventsBuffered.set(labels, stats.messages);
+    metrics.eventsBufferedBytes.set(labels, stats.bytes);
+  };
+  updateBufferMetrics();
+
+  const link = createMqttLink(
+    {
+      url: config.broker.url,
+      gatewayId: config.gatewayId,
+      ...(config.broker.username !== undefined ? { username: config.broker.username } : {}),
+      ...(config.broker.passwordFile ? { password: readFileSync(config.broker.passwordFile, 'utf8').trim() } : {}),
+      ...(config.broker.caFile ? { caFile: config.broker.caFile } : {}),
+      ...(config.broker.certFile ? { certFile: config.broker.certFile } : {}),
+      ...(config.broker.keyFile ? { keyFile: config.broker.keyFile } : {}),
+      rejectUnauthorized: config.broker.rejectUnauthorized,
+      reconnectMs: config.broker.reconnectMs,
+      maxPublishPerSecond: config.broker.maxPublishPerSecond,
+      maxInFlight: config.broker.maxInFlight,
+    },
+    store,
+    status('offline'),
+    {
+      onPublished: () => {
+        metrics.eventsPublished.inc(labels);
+        updateBufferMetrics();
+      },
+      onConnectionChange: (connected, error) => {
+        if (error) logger.warn({ err: error.message }, 'mqtt connection error');
+        else logger.info({ connected }, connected ? 'mqtt connected' : 'mqtt disconnected');
+        if (connected) link.publishStatus(status('online')).catch((e: unknown) => logger.warn({ err: e }, 'status publish failed'));
+      },
+    },
+  );
+
+  const appendEvent = (event: AnomalyEvent): void => {
+    const { seq, dropped } = store.append(mqttTopics.gatewayEvents(config.gatewayId), anomalyEventCodec.encode(event));
+    metrics.eventsStored.inc({ ...labels, type: event.type });
+    if (dropped > 0) {
+      metrics.eventsDropped.inc(labels, dropped);
+      logger.warn({ dropped, maxBytes: config.buffer.maxBytes }, 'event store full; dropped the oldest events');
+    }
+    updateBufferMetrics();
+    logger.info({ eventId: event.eventId, type: event.type, kind: event.kind, deviceId: event.source.deviceId, seq }, 'event stored');
+    link.notify();
+  };
+
+  const queue = createFrameQueue(config.queue.maxFramesPerCamera, (cameraId) => metrics.framesDropped.inc({ ...labels, camera_id: cameraId }));
+  const pipelines = new Map<string, CameraPipeline>();
+  if (detector && model) {
+    for (const camera of config.cameras) {
+      pipelines.set(
+        camera.id,
+        createCameraPipeline(camera, {
+          gatewayId: config.gatewayId,
+          model,
+          classes: config.classes,
+          tracking: config.tracking,
+          onSnapshotError: (error) => logger.warn({ cameraId: camera.id, err: error.message }, 'no snapshot for the event'),
+        }),
+      );
+      runners.set(camera.id, startCameraRunner({ cameraId: camera.id, fps: camera.source.fps, source: createSource(camera.source, options.once), queue, logger }));
+    }
+  }
+
+  const work = async (active: Detector): Promise<void> => {
+    for (;;) {
+      metrics.queueDepth.set(labels, queue.depth());
+      const item = await queue.next();
+      if (!item) return;
+      const pipeline = pipelines.get(item.cameraId);
+      if (!pipeline) continue;
+      try {
+        const result = await active.detect(item.frame.bytes);
+        const trackStart = performance.now();
+        const events = await pipeline.process(result, item.frame.bytes, item.capturedAt);
+        const t = result.timings;
+        metrics.inferenceSeconds.observe(labels, t.inferenceMs / 1000);
+        for (const [stage, ms] of [['decode', t.decodeMs], ['preprocess', t.preprocessMs], ['inference', t.inferenceMs], ['postprocess', t.postprocessMs], ['track', performance.now() - trackStart]] as const) {
+          metrics.stageSeconds.observe({ ...labels, stage }, ms / 1000);
+        }
+        const now = Date.now();
+        frameTimes.set(item.cameraId, [...(frameTimes.get(item.cameraId) ?? []).filter((at) => now - at < FPS_WINDOW_MS), now]);
+        frameErrors.delete(item.cameraId);
+        for (const event of events) appendEvent(event);
+      } catch (error) {
+        const code = error instanceof DetectorError ? error.code : 'FRAME_FAILED';
+        metrics.framesFailed.inc({ ...labels, camera_id: item.cameraId, code });
+        frameErrors.set(item.cameraId, (error as Error).message.slice(0, 500));
+        logger.warn({ cameraId: item.cameraId, frame: item.frame.label, code, err: (error as Error).message }, 'frame skipped');
+      }
+    }
+  };
+  const worker = detector ? work(detector) : Promise.resolve();
+
+  const fpsTimer = setInterval(() => {
+    for (const camera of cameraHealth()) metrics.fps.set({ ...labels, camera_id: camera.deviceId }, camera.fps ?? 0);
+  }, 2000);
+  fpsTimer.unref();
+  const statusTimer = setInterval(() => {
+    link.publishStatus(status('online')).catch((error: unknown) => logger.warn({ err: error }, 'status publish failed'));
+  }, config.statusEveryMs);
+  statusTimer.unref();
+
+  const sensors: SensorRunner[] = config.sensors.map((sensor) =>
+    startSensorRunner(sensor, {
+      gatewayId: config.gatewayId,
+      onEvent: appendEvent,
+      onTelemetry: (payload) => link.publishTelemetry(payload),
+    }),
+  );
+
+  const ops: OpsServer = await startOpsServer({
+    host: config.ops.host,
+    port: config.ops.port,
+    registry: metrics.registry,
+    health: () => {
+      const cameras = cameraHealth();
+      return {
+        healthy: config.cameras.length === 0 || cameras.some((camera) => camera.state === 'ok'),
+        checks: { mqtt: link.connected() ? 'connected' : 'disconnected', buffered: store.stats(), cameras, ...(detectorError ? { model: detectorError } : {}) },
+      };
+    },
+  });
+
+  const drained = (async () => {
+    await Promise.all([...runners.values()].map((runner) => runner.done));
+    while (queue.depth() > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    queue.close();
+    await worker;
+  })();
+
+  let stopped = false;
+  return {
+    opsPort: ops.port,
+    drained,
+    async flushed(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (store.stats().messages > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      return store.stats().messages === 0;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(fpsTimer);
+      clearInterval(statusTimer);
+      for (const sensor of sensors) sensor.stop();
+      await Promise.all([...runners.values()].map((runner) => runner.stop()));
+      queue.close();
+      await worker;
+      await link.close(status('offline'));
+      store.close();
+      await detector?.close();
+      await ops.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { strict as assert } from 'node:assert';
+import { parseEdgeConfig } from '../src/config.js';
+
+const minimal = `
+gatewayId: gw-1
+model: { path: /opt/model.onnx }
+broker: { url: "mqtts://broker.example:8883", username: gw-1, passwordFile: /etc/gridsight/secret }
+cameras:
+  - id: cam-1
+    source: { type: http, url: "http://10.0.0.5/snapshot.jpg" }
+    location: { lat: 52.52, lon: 13.4 }
+`;
+
+describe('config', () => {
+  it('fills defaults for every section left out, including the camera source of its type', () => {
+    const config = parseEdgeConfig(minimal);
+    assert.equal(config.ops.port, 9304);
+    assert.equal(config.tracking.confirmHits, 3);
+    assert.equal(config.buffer.maxBytes, 256 * 1024 * 1024);
+    assert.deepEqual(config.cameras[0]?.source, { type: 'http', url: 'http://10.0.0.5/snapshot.jpg', fps: 1, timeoutMs: 5000, maxBytes: 20 * 1024 * 1024 });
+    assert.equal(config.cameras[0]?.location.accuracyM, 10);
+  });
+
+  it('accepts JSON as well as YAML', () => {
+    const config = parseEdgeConfig(JSON.stringify({ gatewayId: 'gw-2', model: { path: 'm.onnx' }, broker: { url: 'mqtt://localhost:1883' } }));
+    assert.equal(config.gatewayId, 'gw-2');
+    assert.deepEqual(config.cameras, []);
+  });
+
+  const rejects = (text: string, ...fields: RegExp[]) => {
+    assert.throws(
+      () => parseEdgeConfig(text, 'edge.yaml'),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'EDGE_CONFIG_INVALID');
+        for (const field of fields) assert.match(error.message, field);
+        return true;
+      },
+    );
+  };
+
+  it('names each bad field', () => {
+    rejects(minimal.replace('lat: 52.52', 'lat: 152.52').replace('gatewayId: gw-1', 'gatewayId: "gw/1"'), /cameras\[0\]\.location\.lat must be <= 90/, /gatewayId must match pattern/);
+  });
+
+  it('names a missing field and an unknown one inside a camera source', () => {
+    rejects(minimal.replace('source: { type: http, url: "http://10.0.0.5/snapshot.jpg" }', 'source: { type: folder, url: "x" }'), /cameras\[0\]\.source\.dir is required/, /cameras\[0\]\.source\.url is not a known setting/);
+  });
+
+  it('lists the allowed values of an enum', () => {
+    rejects(minimal.replace('type: http', 'type: webcam'), /cameras\[0\]\.source\.type must be one of folder, http, ffmpeg/);
+  });
+
+  it('refuses a broker URL of another scheme, a duplicate device id and contradictory thresholds', () => {
+    rejects(minimal.replace('mqtts://', 'http://'), /broker\.url must match pattern/);
+    rejects(minimal.replace('    location: { lat: 52.52, lon: 13.4 }', '    location: { lat: 52.52, lon: 13.4 }\n  - id: cam-1\n    source: { type: folder, dir: /tmp }\n    location: { lat: 1, lon: 1 }'), /cam-1 is used twice/);
+    rejects(`${minimal}tracking: { confirmHits: 6, confirmWindow: 5 }\n`, /confirmHits \(6\) exceeds tracking\.confirmWindow \(5\)/);
+  });
+
+  it('refuses text that is not YAML or an object', () => {
+    rejects('gatewayId: [unclosed', /neither JSON nor YAML/);
+    rejects('- a list', /must hold an object/);
+  });
+});
