@@ -2,15 +2,22 @@
 -- else. It cannot write, and it cannot see credential hashes. Its password is set by the
 -- deployment (ALTER ROLE … PASSWORD from a secret), never here. Tables added later are not
 -- readable until a migration grants them explicitly.
+-- Roles are shared by every database of the server, and several databases may be migrated at
+-- once (test suites do): creating the role tolerates losing that race, and the settings are
+-- per database, so concurrent migrations never update the same catalog row.
 DO $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'grafana_reader') THEN
-    CREATE ROLE grafana_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT;
-  END IF;
+  CREATE ROLE grafana_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+  NULL;
 END;
 $$;
-ALTER ROLE grafana_reader SET default_transaction_read_only = on;
-ALTER ROLE grafana_reader SET statement_timeout = '30s';
+DO $$
+BEGIN
+  EXECUTE format('ALTER ROLE grafana_reader IN DATABASE %I SET default_transaction_read_only = on', current_database());
+  EXECUTE format('ALTER ROLE grafana_reader IN DATABASE %I SET statement_timeout = %L', current_database(), '30s');
+END;
+$$;
 
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO grafana_reader;

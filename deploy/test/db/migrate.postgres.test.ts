@@ -53,6 +53,25 @@ describe('migrations on the real PostgreSQL server (no timescaledb)', function (
     }
   });
 
+  it('migrates several databases of one server at once (roles are shared between them)', async () => {
+    const others = await Promise.all([1, 2, 3].map(() => createTestDatabase({ migrated: false })));
+    try {
+      await Promise.all(
+        others.map(async (other) => {
+          const client = new pg.Client({ connectionString: other.url });
+          await client.connect();
+          try {
+            await migrate(client);
+          } finally {
+            await client.end();
+          }
+        }),
+      );
+    } finally {
+      await Promise.all(others.map((other) => other.drop()));
+    }
+  });
+
   it('refuses to run when an applied migration file was edited afterwards', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gs-migrations-'));
     for (const name of await readdir(MIGRATIONS_DIR)) await copyFile(join(MIGRATIONS_DIR, name), join(dir, name));
