@@ -3,6 +3,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum } from '@gridsight/contracts';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { createHomographyProjector } from './core/geoProjection.js';
 import { EdgeError } from './errors.js';
 
 const Id = (description: string) => Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$', description });
@@ -197,6 +198,14 @@ export function parseEdgeConfig(text: string, origin = 'config'): EdgeConfig {
   }
   if (config.tracking.confirmHits > config.tracking.confirmWindow) {
     throw new EdgeError('EDGE_CONFIG_INVALID', `${origin}: tracking.confirmHits (${config.tracking.confirmHits}) exceeds tracking.confirmWindow (${config.tracking.confirmWindow})`);
+  }
+  for (const [i, camera] of config.cameras.entries()) {
+    if (!camera.homography) continue;
+    try {
+      createHomographyProjector(camera.homography);
+    } catch (error) {
+      throw new EdgeError('EDGE_CONFIG_INVALID', `${origin}: cameras[${i}].homography.points: ${(error as Error).message}`);
+    }
   }
   for (const [i, sensor] of config.sensors.entries()) {
     for (const [j, rule] of sensor.rules.entries()) {

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseEdgeConfig } from '../src/config.js';
+import { repoRoot } from './helpers/processes.js';
 
 const minimal = `
 gatewayId: gw-1
@@ -54,6 +57,17 @@ describe('config', () => {
     rejects(minimal.replace('mqtts://', 'http://'), /broker\.url must match pattern/);
     rejects(minimal.replace('    location: { lat: 52.52, lon: 13.4 }', '    location: { lat: 52.52, lon: 13.4 }\n  - id: cam-1\n    source: { type: folder, dir: /tmp }\n    location: { lat: 1, lon: 1 }'), /cam-1 is used twice/);
     rejects(`${minimal}tracking: { confirmHits: 6, confirmWindow: 5 }\n`, /confirmHits \(6\) exceeds tracking\.confirmWindow \(5\)/);
+  });
+
+  it('refuses a homography whose four points are degenerate', () => {
+    const points = [[0, 0], [0.5, 0.5], [1, 1], [0, 1]].map((image, i) => `{ image: [${image.join(', ')}], lat: ${52 + i * 1e-4}, lon: 13 }`);
+    rejects(minimal.replace('    location: { lat: 52.52, lon: 13.4 }', `    location: { lat: 52.52, lon: 13.4 }\n    homography: { points: [${points.join(', ')}] }`), /cameras\[0\]\.homography\.points: .*degenerate/);
+  });
+
+  it('accepts the example config shipped for gateways', () => {
+    const config = parseEdgeConfig(readFileSync(join(repoRoot, 'deploy', 'gateway', 'edge-agent.example.yaml'), 'utf8'));
+    assert.equal(config.ops.port, 9304);
+    assert.deepEqual(config.cameras.map((camera) => camera.source.type), ['http', 'ffmpeg']);
   });
 
   it('refuses text that is not YAML or an object', () => {
