@@ -11,6 +11,11 @@ import { freePort, healthy, repoRoot, startNode, waitFor, type Child } from '../
 
 const run = promisify(execFile);
 
+interface StatusSeen {
+  state: string;
+  agentVersion?: string;
+}
+
 interface Received {
   eventId: string;
   type: string;
@@ -29,6 +34,7 @@ describe('edge agent against the real broker: outage, kill -9 and a full buffer'
   let broker: Child | undefined;
   const agents: Child[] = [];
   const received: Received[] = [];
+  const statuses: StatusSeen[] = [];
 
   const startBroker = async (): Promise<void> => {
     broker = startNode(
@@ -100,10 +106,15 @@ describe('edge agent against the real broker: outage, kill -9 and a full buffer'
     const kafka = new Kafka({ clientId: 'edge-outage-test', brokers: testServices().kafkaBrokers, logLevel: logLevel.NOTHING });
     consumer = kafka.consumer({ groupId: uniqueName('edge-outage') });
     await consumer.connect();
-    await consumer.subscribe({ topic: KAFKA_TOPICS.anomalyEvents, fromBeginning: false });
+    await consumer.subscribe({ topics: [KAFKA_TOPICS.anomalyEvents, KAFKA_TOPICS.gatewayStatus], fromBeginning: false });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ topic, message }) => {
+        if (topic === KAFKA_TOPICS.gatewayStatus) {
+          const record = JSON.parse(message.value?.toString() ?? '{}') as { status?: StatusSeen & { gatewayId?: string } };
+          if (record.status?.gatewayId === gatewayId) statuses.push({ state: record.status.state, ...(record.status.agentVersion ? { agentVersion: record.status.agentVersion } : {}) });
+          return;
+        }
         const event = JSON.parse(message.value?.toString() ?? '{}') as { eventId?: string; type?: string; source?: { gatewayId?: string } };
         if (event.source?.gatewayId === gatewayId && event.eventId) received.push({ eventId: event.eventId, type: event.type ?? '' });
       },
@@ -164,6 +175,17 @@ describe('edge agent against the real broker: outage, kill -9 and a full buffer'
     const stable = firstArrivals.filter((id) => all.includes(id));
     assert.deepEqual(stable, [...all].sort(), 'events arrive in the order they were observed (UUIDv7 order)');
     assert.ok(all.length >= storedBeforeOutage + 15, `events were produced during the outage (${all.length} in all)`);
+  });
+
+  it('publishes a retained online status with the agent version, and the Last Will marks it offline after SIGKILL', async () => {
+    const opsPort = await freePort();
+    const agent = startAgent(writeConfig('status.json', { bufferPath: join(dir, 'status.db'), opsPort }));
+    const from = statuses.length;
+    await waitFor('an online status', () => (statuses.slice(from).some((s) => s.state === 'online') ? true : undefined));
+    assert.equal(statuses.slice(from).find((s) => s.state === 'online')?.agentVersion, '0.1.0');
+    agent.process.kill('SIGKILL');
+    await agent.exited;
+    await waitFor('the Last Will (offline)', () => (statuses.slice(from).some((s) => s.state === 'offline') ? true : undefined), 90_000);
   });
 
   it('drops the oldest events when the buffer is full, and counts them', async () => {
