@@ -29,6 +29,8 @@ const systemPackages = [
   ['mosquitto-clients', () => has('mosquitto_pub') && has('mosquitto_sub')],
   // The broker's TLS tests make their throwaway CA and certificates with it.
   ['openssl', () => has('openssl')],
+  // The edge agent reads RTSP and video through an ffmpeg child process; its tests use Debian's.
+  ['ffmpeg', () => has('ffmpeg')],
   // A Compose client to validate deploy/compose/compose.yaml without a Docker engine.
   ['docker-compose', () => has('docker-compose') || spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0],
   ['python3-venv', () => spawnSync('python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status === 0],

@@ -7,7 +7,8 @@ import { startCameraRunner, type CameraRunner } from './adapters/cameraRunner.js
 import { openEventStore } from './adapters/eventStore.js';
 import { createFrameQueue } from './adapters/frameQueue.js';
 import { createMqttLink } from './adapters/mqttLink.js';
-import { startSensorRunner, type SensorRunner } from './adapters/sensorRunner.js';
+import { createSensorChannel, type SensorChannel } from './adapters/sensorChannel.js';
+import { startSensorHttpInput, type SensorHttpInput } from './adapters/sensorHttpInput.js';
 import { createSource } from './adapters/sources/createSource.js';
 import type { EdgeConfig } from './config.js';
 import { createDetector, DetectorError, type Detector } from './detector.js';
@@ -15,6 +16,7 @@ import { createEdgeMetrics } from './metrics.js';
 
 export interface Agent {
   readonly opsPort: number;
+  readonly sensorInputPort: number | undefined;
   /** Resolves when every camera source has ended and the frames are processed (only with `once`). */
   readonly drained: Promise<void>;
   /** Waits up to `timeoutMs` for the store to empty (every event PUBACKed); true when it did. */
@@ -172,13 +174,19 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
   }, config.statusEveryMs);
   statusTimer.unref();
 
-  const sensors: SensorRunner[] = config.sensors.map((sensor) =>
-    startSensorRunner(sensor, {
-      gatewayId: config.gatewayId,
-      onEvent: appendEvent,
-      onTelemetry: (payload) => link.publishTelemetry(payload),
-    }),
+  const sensors = new Map<string, SensorChannel>(
+    config.sensors.map((sensor) => [
+      sensor.id,
+      createSensorChannel(sensor, { gatewayId: config.gatewayId, onEvent: appendEvent, onTelemetry: (payload) => link.publishTelemetry(payload) }),
+    ]),
   );
+  const httpSensors = new Map([...sensors].filter(([id]) => config.sensors.find((sensor) => sensor.id === id)?.driver.type === 'http'));
+  let sensorInput: SensorHttpInput | undefined;
+  if (httpSensors.size > 0 && config.sensorInput.tokenFile) {
+    const token = readFileSync(config.sensorInput.tokenFile, 'utf8').trim();
+    sensorInput = await startSensorHttpInput({ host: config.sensorInput.host, port: config.sensorInput.port, token, channels: httpSensors });
+    logger.info({ port: sensorInput.port, sensors: [...httpSensors.keys()] }, 'sensor input listening');
+  }
 
   const ops: OpsServer = await startOpsServer({
     host: config.ops.host,
@@ -203,6 +211,7 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
   let stopped = false;
   return {
     opsPort: ops.port,
+    sensorInputPort: sensorInput?.port,
     drained,
     async flushed(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
@@ -214,7 +223,8 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
       stopped = true;
       clearInterval(fpsTimer);
       clearInterval(statusTimer);
-      for (const sensor of sensors) sensor.stop();
+      for (const sensor of sensors.values()) sensor.stop();
+      await sensorInput?.close();
       await Promise.all([...runners.values()].map((runner) => runner.stop()));
       queue.close();
       await worker;

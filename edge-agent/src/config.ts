@@ -88,10 +88,15 @@ const SimulatedDriver = strict(
   },
   'A driver for demos and tests',
 );
+const HttpDriver = strict(
+  { type: Type.Literal('http') },
+  'Readings POSTed by the sensor (or its bridge) to the gateway: POST /v1/sensors/{id}/readings on sensorInput',
+);
 const Sensor = strict({
   id: Id('Sensor id (the deviceId of its events and telemetry)'),
   location: Location,
-  driver: SimulatedDriver,
+  // Checked against the schema of its `type` after the rest, as camera sources are.
+  driver: Type.Unsafe<Static<typeof SimulatedDriver> | Static<typeof HttpDriver>>(Type.Object({ type: StringEnum(['simulated', 'http']) })),
   rules: Type.Array(Rule, { default: [] }),
 });
 
@@ -126,6 +131,14 @@ export const EdgeConfigSchema = strict({
   ),
   cameras: Type.Array(Camera, { default: [], maxItems: 64 }),
   sensors: Type.Array(Sensor, { default: [], maxItems: 256 }),
+  sensorInput: strict(
+    {
+      host: Type.String({ default: '127.0.0.1', description: 'Address of the local sensor input (HTTP); keep it on the gateway or its sensor LAN' }),
+      port: Type.Integer({ minimum: 0, maximum: 65535, default: 9305 }),
+      tokenFile: Type.Optional(Type.String({ description: 'File holding the bearer token sensors must send; required when a sensor uses the http driver' })),
+    },
+    'HTTP input for sensors with the http driver',
+  ),
   queue: strict({ maxFramesPerCamera: Type.Integer({ minimum: 1, maximum: 100, default: 2 }) }),
   broker: strict({
     url: Type.String({ pattern: '^(mqtt|mqtts|tcp|ssl|ws|wss)://', description: 'e.g. mqtts://broker.example:8883' }),
@@ -158,6 +171,10 @@ const validateSource = {
   http: ajv.compile(HttpSource),
   ffmpeg: ajv.compile(FfmpegSource),
 } as const;
+const validateDriver = {
+  simulated: ajv.compile(SimulatedDriver),
+  http: ajv.compile(HttpDriver),
+} as const;
 
 function describe(error: ErrorObject, prefix = ''): string {
   const base = (prefix + error.instancePath).replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.') || '$';
@@ -168,7 +185,7 @@ function describe(error: ErrorObject, prefix = ''): string {
 }
 
 // Sub-objects with defaults for every field may be left out of the file entirely.
-const FILLED_SECTIONS = ['tracking', 'queue', 'buffer', 'ops'] as const;
+const FILLED_SECTIONS = ['tracking', 'queue', 'buffer', 'ops', 'sensorInput'] as const;
 
 /** Parses and validates a JSON or YAML config; the error names every bad field. */
 export function parseEdgeConfig(text: string, origin = 'config'): EdgeConfig {
@@ -189,6 +206,12 @@ export function parseEdgeConfig(text: string, origin = 'config'): EdgeConfig {
     const check = typeof source?.type === 'string' ? validateSource[source.type as keyof typeof validateSource] : undefined;
     if (check && !check(source)) problems.push(...(check.errors ?? []).map((error) => describe(error, `/cameras/${i}/source`)));
   });
+  const sensors = Array.isArray(value['sensors']) ? (value['sensors'] as unknown[]) : [];
+  sensors.forEach((sensor, i) => {
+    const driver = (sensor as { driver?: { type?: unknown } } | null)?.driver;
+    const check = typeof driver?.type === 'string' ? validateDriver[driver.type as keyof typeof validateDriver] : undefined;
+    if (check && !check(driver)) problems.push(...(check.errors ?? []).map((error) => describe(error, `/sensors/${i}/driver`)));
+  });
   if (problems.length > 0) throw new EdgeError('EDGE_CONFIG_INVALID', `${origin}: ${[...new Set(problems)].slice(0, 12).join('; ')}`);
   const config = value as EdgeConfig;
   const ids = new Set<string>();
@@ -206,6 +229,9 @@ export function parseEdgeConfig(text: string, origin = 'config'): EdgeConfig {
     } catch (error) {
       throw new EdgeError('EDGE_CONFIG_INVALID', `${origin}: cameras[${i}].homography.points: ${(error as Error).message}`);
     }
+  }
+  if (config.sensors.some((sensor) => sensor.driver.type === 'http') && !config.sensorInput.tokenFile) {
+    throw new EdgeError('EDGE_CONFIG_INVALID', `${origin}: sensorInput.tokenFile is required when a sensor uses the http driver (the input changes state, so it needs auth)`);
   }
   for (const [i, sensor] of config.sensors.entries()) {
     for (const [j, rule] of sensor.rules.entries()) {

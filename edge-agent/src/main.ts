@@ -36,7 +36,7 @@ async function main(): Promise<number> {
   }
   const logger = createLogger('edge-agent', config.logLevel);
   const agent = await startAgent(config, { logger, once: values.once === true, agentVersion });
-  logger.info({ gatewayId: config.gatewayId, opsPort: agent.opsPort, once: values.once === true }, 'edge agent started');
+  logger.info({ gatewayId: config.gatewayId, opsPort: agent.opsPort, sensorInputPort: agent.sensorInputPort, once: values.once === true }, 'edge agent started');
   if (values.once) {
     await agent.drained;
     const flushed = await agent.flushed(30_000);

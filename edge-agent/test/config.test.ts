@@ -68,6 +68,15 @@ describe('config', () => {
     const config = parseEdgeConfig(readFileSync(join(repoRoot, 'deploy', 'gateway', 'edge-agent.example.yaml'), 'utf8'));
     assert.equal(config.ops.port, 9304);
     assert.deepEqual(config.cameras.map((camera) => camera.source.type), ['http', 'ffmpeg']);
+    assert.deepEqual(config.sensors.map((sensor) => sensor.driver.type), ['simulated', 'http']);
+  });
+
+  it('checks a sensor driver against the schema of its type, and wants a token for the HTTP input', () => {
+    const sensor = (driver: string) => `${minimal}sensors:\n  - id: bin-1\n    location: { lat: 1, lon: 1 }\n    driver: ${driver}\n`;
+    rejects(sensor('{ type: simulated, metric: fill_pct }'), /sensors\[0\]\.driver\.values is required/);
+    rejects(sensor('{ type: http }'), /sensorInput\.tokenFile is required/);
+    const config = parseEdgeConfig(sensor('{ type: simulated, metric: fill_pct, values: [1] }'));
+    assert.deepEqual(config.sensors[0]?.driver, { type: 'simulated', metric: 'fill_pct', values: [1], intervalMs: 1000 });
   });
 
   it('refuses text that is not YAML or an object', () => {

@@ -22,7 +22,9 @@ export function createFfmpegSource(options: { url: string; fps: number; ffmpegPa
     failure = undefined;
     let pending = Buffer.alloc(0);
     let stderr = '';
-    const proc = spawn(options.ffmpegPath, ['-nostdin', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', options.url, '-vf', `fps=${options.fps}`, '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '3', 'pipe:1'], {
+    // RTSP over TCP survives lossy links; a file is read at its own rate, as a camera would deliver it.
+    const input = /^rtsps?:/i.test(options.url) ? ['-rtsp_transport', 'tcp'] : ['-re'];
+    const proc = spawn(options.ffmpegPath, ['-nostdin', '-loglevel', 'error', ...input, '-i', options.url, '-vf', `fps=${options.fps}`, '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '3', 'pipe:1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
