@@ -23,7 +23,19 @@ describe('npm start (deploy/dist/cli/run.js) refusing to start', function () {
   let dataDir: string;
   let blocker: Server;
   let takenPort: number;
-  const ports = { GRIDSIGHT_KAFKA_PORT: '29192', GRIDSIGHT_KAFKA_CONTROLLER_PORT: '29193', GRIDSIGHT_PG_PORT: '29194', GRIDSIGHT_REDIS_PORT: '29195' };
+  // Every port the start command claims, so that a stack or pipeline already running elsewhere on this machine cannot change the outcome.
+  const ports = {
+    GRIDSIGHT_KAFKA_PORT: '29192',
+    GRIDSIGHT_KAFKA_CONTROLLER_PORT: '29193',
+    GRIDSIGHT_PG_PORT: '29194',
+    GRIDSIGHT_REDIS_PORT: '29195',
+    GRIDSIGHT_MQTT_PORT: '29196',
+    GRIDSIGHT_MQTT_WS_PORT: '29197',
+    GRIDSIGHT_DISPATCH_HTTP_PORT: '29198',
+    GRIDSIGHT_BROKER_OPS_PORT: '29199',
+    GRIDSIGHT_SP_OPS_PORT: '29200',
+    GRIDSIGHT_DISPATCH_OPS_PORT: '29201',
+  };
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'gs-run-'));
