@@ -106,7 +106,16 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
   );
 
   const appendEvent = (event: AnomalyEvent): void => {
-    const { seq, dropped } = store.append(mqttTopics.gatewayEvents(config.gatewayId), anomalyEventCodec.encode(event));
+    let appended: { seq: number; dropped: number };
+    try {
+      appended = store.append(mqttTopics.gatewayEvents(config.gatewayId), anomalyEventCodec.encode(event));
+    } catch (error) {
+      // A full or failing disk loses this event; the agent itself must stay up for the next ones.
+      metrics.eventsDropped.inc(labels);
+      logger.error({ eventId: event.eventId, type: event.type, kind: event.kind, err: error }, 'event could not be stored; dropped');
+      return;
+    }
+    const { seq, dropped } = appended;
     metrics.eventsStored.inc({ ...labels, type: event.type });
     if (dropped > 0) {
       metrics.eventsDropped.inc(labels, dropped);
@@ -177,7 +186,12 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
   const sensors = new Map<string, SensorChannel>(
     config.sensors.map((sensor) => [
       sensor.id,
-      createSensorChannel(sensor, { gatewayId: config.gatewayId, onEvent: appendEvent, onTelemetry: (payload) => link.publishTelemetry(payload) }),
+      createSensorChannel(sensor, {
+        gatewayId: config.gatewayId,
+        onEvent: appendEvent,
+        onTelemetry: (payload) => link.publishTelemetry(payload),
+        onError: (error) => logger.warn({ sensorId: sensor.id, err: error.message }, 'sensor reading skipped'),
+      }),
     ]),
   );
   const httpSensors = new Map([...sensors].filter(([id]) => config.sensors.find((sensor) => sensor.id === id)?.driver.type === 'http'));

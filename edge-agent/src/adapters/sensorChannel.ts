@@ -12,7 +12,7 @@ export interface SensorChannel {
 
 export function createSensorChannel(
   sensor: SensorConfig,
-  context: { gatewayId: string; onEvent: (event: AnomalyEvent) => void; onTelemetry: (payload: Buffer) => void },
+  context: { gatewayId: string; onEvent: (event: AnomalyEvent) => void; onTelemetry: (payload: Buffer) => void; onError?: (error: Error) => void },
 ): SensorChannel {
   const states: RuleState[] = sensor.rules.map(() => IDLE_RULE);
   const ingest = (readings: readonly SensorReading[], observedAt: Date): void => {
@@ -55,7 +55,11 @@ export function createSensorChannel(
   let index = 0;
   const timer = setInterval(() => {
     const value = driver.values[index++ % driver.values.length] as number;
-    ingest([{ metric: driver.metric, value, ...(driver.unit ? { unit: driver.unit } : {}) }], new Date());
+    try {
+      ingest([{ metric: driver.metric, value, ...(driver.unit ? { unit: driver.unit } : {}) }], new Date());
+    } catch (error) {
+      context.onError?.(error as Error);
+    }
   }, driver.intervalMs);
   return { ingest, stop: () => clearInterval(timer) };
 }
