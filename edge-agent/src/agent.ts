@@ -76,6 +76,8 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
   };
   updateBufferMetrics();
 
+  let lastConnectionError: string | undefined;
+  let wasConnected = false;
   const link = createMqttLink(
     {
       url: config.broker.url,
@@ -98,8 +100,16 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
         updateBufferMetrics();
       },
       onConnectionChange: (connected, error) => {
-        if (error) logger.warn({ err: error.message }, 'mqtt connection error');
-        else logger.info({ connected }, connected ? 'mqtt connected' : 'mqtt disconnected');
+        // A gateway may be offline for days; one line per kind of failure, not one per retry.
+        if (error) {
+          if (error.message !== lastConnectionError) logger.warn({ err: error.message }, 'mqtt connection error; retrying');
+          lastConnectionError = error.message;
+          return;
+        }
+        if (connected === wasConnected) return;
+        wasConnected = connected;
+        if (connected) lastConnectionError = undefined;
+        logger.info({ connected }, connected ? 'mqtt connected' : 'mqtt disconnected');
         if (connected) link.publishStatus(status('online')).catch((e: unknown) => logger.warn({ err: e }, 'status publish failed'));
       },
     },
