@@ -66,6 +66,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--imgsz", type=int, default=320)
     ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--crop", type=int, default=192, help="train on crop x crop windows of the letterboxed input (0: whole frames); a multiple of 32")
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--minutes", type=float, default=0.0, help="stop after this many minutes (0: no limit)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training images (smoke runs)")
@@ -81,7 +82,7 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     root = Path(args.data)
-    train_ds = YoloDataset(root, "train", args.imgsz, augment=True, seed=args.seed, limit=args.limit)
+    train_ds = YoloDataset(root, "train", args.imgsz, augment=True, seed=args.seed, limit=args.limit, crop=args.crop)
     val_ds = YoloDataset(root, "val", args.imgsz, augment=False, limit=max(16, args.limit // 4) if args.limit else 0)
     print(f"train: {len(train_ds)} scenes so far, val: {len(val_ds)} scenes")
     train_dl = torch.utils.data.DataLoader(train_ds, batch_size=args.batch, shuffle=True, collate_fn=collate, drop_last=True)
@@ -121,7 +122,7 @@ def main() -> None:
             for g in opt.param_groups:
                 g["lr"] = lr
             box, cls = model(imgs.float() / 255.0)
-            loss, parts = detection_loss(box, cls, targets, args.imgsz)
+            loss, parts = detection_loss(box, cls, targets, imgs.shape[2])
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
