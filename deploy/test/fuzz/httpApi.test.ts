@@ -99,7 +99,8 @@ describe('fuzzing the dispatch HTTP API from its OpenAPI document (schemathesis)
         '--exclude-path', '/api/v1/stream',
         '--seed', '20261128',
       ],
-      { env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' } },
+      // Run in the suite's scratch folder: schemathesis keeps a .schemathesis cache where it runs.
+      { cwd: dataRoot, env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' } },
     );
     const summary = result.output.split('\n').filter((line) => /generated|failure|Server error|passed/.test(line)).join('\n');
     if (result.code !== 0) console.error(`${result.output.slice(-6000)}\n--- dispatch-service log\n${await logTail(dispatch.logFile, { lines: 20 })}`);
