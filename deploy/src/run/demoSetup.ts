@@ -56,7 +56,12 @@ export async function ensureDemo(options: { postgresUrl: string; dataRoot: strin
     const cells = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM grid_cells')).rows[0]?.n ?? 0);
     if (cells === 0) {
       say('demo: seeding a month of the demo district (first run only)…');
-      await writeSeed(db, district, buildHistory(district, createRandom(20261128), new Date(), 30), { replace: false, onProgress: (line) => say(`demo: ${line}`) });
+      // No district yet, though tests run against this stack may have left incidents of their own.
+      await writeSeed(db, district, buildHistory(district, createRandom(20261128), new Date(), 30), {
+        replace: false,
+        allowExistingIncidents: true,
+        onProgress: (line) => say(`demo: ${line}`),
+      });
     }
   } finally {
     await db.end();

@@ -22,10 +22,15 @@ async function insertRows(db: SqlClient, table: string, columns: string[], rows:
  * Writes the district and its history in one transaction. Refuses a database that already holds
  * incidents unless `replace` is set; replacing truncates (the audit trail refuses row deletes).
  */
-export async function writeSeed(db: SqlClient, district: District, history: History, options: { replace: boolean; onProgress?: (line: string) => void }): Promise<void> {
+export async function writeSeed(
+  db: SqlClient,
+  district: District,
+  history: History,
+  options: { replace: boolean; allowExistingIncidents?: boolean; onProgress?: (line: string) => void },
+): Promise<void> {
   const progress = options.onProgress ?? (() => undefined);
   const existing = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM incidents')).rows[0]?.n ?? 0);
-  if (existing > 0 && !options.replace) {
+  if (existing > 0 && !options.replace && !options.allowExistingIncidents) {
     throw new SeedRefusedError(`the database already holds ${existing} incidents; run with --replace to wipe them and seed again`);
   }
   await db.query('BEGIN');
