@@ -9,12 +9,12 @@ export class SeedRefusedError extends Error {
   override readonly name = 'SeedRefusedError';
 }
 
-async function insertRows(db: SqlClient, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+async function insertRows(db: SqlClient, table: string, columns: string[], rows: unknown[][], onConflict = ''): Promise<void> {
   const perChunk = Math.floor(MAX_PARAMS / columns.length);
   for (let offset = 0; offset < rows.length; offset += perChunk) {
     const chunk = rows.slice(offset, offset + perChunk);
     const values = chunk.map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`).join(', ');
-    await db.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, chunk.flat());
+    await db.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values} ${onConflict}`, chunk.flat());
   }
 }
 
@@ -62,12 +62,15 @@ export async function writeSeed(
       'gateways',
       ['gateway_id', 'display_name', 'online', 'last_seen_at', 'agent_version'],
       district.gateways.map((g) => [g.gatewayId, g.displayName, g.online, new Date(Date.now() - (g.online ? 30_000 : 5 * 3600_000)), '0.1.0']),
+      // A gateway may already be registered (provisioned, or seen reporting its status): keep it as it is.
+      'ON CONFLICT (gateway_id) DO NOTHING',
     );
     await insertRows(
       db,
       'cameras',
       ['gateway_id', 'camera_id', 'pose'],
       district.gateways.flatMap((g) => g.cameras.map((c) => [g.gatewayId, c.cameraId, JSON.stringify({ lat: c.lat, lon: c.lon, headingDeg: c.heading, heightM: 6, hfovDeg: 90 })])),
+      'ON CONFLICT (gateway_id, camera_id) DO NOTHING',
     );
     progress(`district: ${district.cells.length} cells, ${district.workers.length} people, ${district.gateways.length} gateways`);
     await insertRows(
