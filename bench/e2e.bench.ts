@@ -2,13 +2,12 @@
 // district's gateways publish 1 000 events/s in all. Baseline in the same run: publish → PUBACK
 // (the broker has the event in Kafka), the floor any processing stands on.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { createTestDatabase, testRedisUrl, testServices, uniqueName } from '@gridsight/deploy/testing';
+import { createTestDatabase, freePorts, testRedisUrl, testServices, uniqueName } from '@gridsight/deploy/testing';
 import { ensureTopics } from '../deploy/src/kafka/ensureTopics.js';
 import { issueGatewaySecrets } from '../deploy/src/run/demoSetup.js';
 import { pipelineUrls, startPipeline } from '../deploy/src/run/pipeline.js';
@@ -23,18 +22,6 @@ const TOTAL_RATE = 1000;
 const NEW_PROBLEMS_PER_SECOND = 5;
 const SECONDS = 45;
 const say = (line: string) => process.stderr.write(`e2e bench: ${line}\n`);
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 

@@ -1,1 +1,2 @@
+export { freePorts } from './freePorts.js';
 export { createTestDatabase, testRedisUrl, testServices, uniqueName, withDatabase, type TestDatabase } from './testServices.js';

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,19 +16,7 @@ import { sighting, tracksFor, type Track } from '../../src/sim/scenario.js';
 import { connectSimulatedGateway, type SimulatedGateway } from '../../src/sim/simulatedGateway.js';
 import { logTail } from '../../src/stack/logTail.js';
 import { repoRoot } from '../../src/stack/repoPaths.js';
-import { createTestDatabase, testRedisUrl, testServices, uniqueName, type TestDatabase } from '../../src/testing/index.js';
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
+import { createTestDatabase, freePorts, testRedisUrl, testServices, uniqueName, type TestDatabase } from '../../src/testing/index.js';
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

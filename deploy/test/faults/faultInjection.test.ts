@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,18 +20,7 @@ import { logTail } from '../../src/stack/logTail.js';
 import { startPostgres, type PostgresServer } from '../../src/stack/postgresServer.js';
 import { startRedis, type RedisServer } from '../../src/stack/redisServer.js';
 import { repoRoot } from '../../src/stack/repoPaths.js';
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
+import { freePorts } from '../../src/testing/index.js';
 
 function killHard(pid: number): void {
   try {

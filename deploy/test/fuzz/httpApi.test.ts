@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -13,15 +12,7 @@ import { writeSeed } from '../../src/seed/writeSeed.js';
 import { logTail } from '../../src/stack/logTail.js';
 import { repoRoot } from '../../src/stack/repoPaths.js';
 import { runCommand } from '../../src/stack/runCommand.js';
-import { createTestDatabase, testServices, uniqueName, type TestDatabase } from '../../src/testing/index.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { createTestDatabase, freePorts, testServices, uniqueName, type TestDatabase } from '../../src/testing/index.js';
 
 // schemathesis (PyPI) generates requests from the service's own OpenAPI document, valid and
 // not, and checks that none is answered with a 5xx: every rejection must be a 4xx that explains.
@@ -49,8 +40,8 @@ describe('fuzzing the dispatch HTTP API from its OpenAPI document (schemathesis)
     await issueSignIns({ postgresUrl: database.url, repoRoot }, district, [{ id: 'ops-01', role: 'ops' }], password);
     dataRoot = await mkdtemp(join(tmpdir(), 'gs-fuzz-'));
     const keys = await ensureDevKeys(dataRoot);
-    port = await freePort();
-    const opsPort = await freePort();
+    const [httpPort, opsPort] = await freePorts(2);
+    port = httpPort!;
     dispatch = await startService(
       {
         name: 'dispatch-service',
@@ -62,10 +53,10 @@ describe('fuzzing the dispatch HTTP API from its OpenAPI document (schemathesis)
           GRIDSIGHT_DISPATCH_INCIDENTS_TOPIC: incidentsTopic,
           GRIDSIGHT_TOKEN_PRIVATE_KEY_FILE: keys.tokenPrivateKeyFile,
           GRIDSIGHT_DISPATCH_HTTP_PORT: String(port),
-          GRIDSIGHT_DISPATCH_OPS_PORT: String(opsPort),
+          GRIDSIGHT_DISPATCH_OPS_PORT: String(opsPort!),
           GRIDSIGHT_LOG_LEVEL: 'warn',
         },
-        healthUrl: `http://127.0.0.1:${opsPort}/health`,
+        healthUrl: `http://127.0.0.1:${opsPort!}/health`,
       },
       { repoRoot, logDir: join(dataRoot, 'logs') },
     );
