@@ -2,6 +2,8 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { RecordIn } from '../../handlers/records.js';
 
+const MAX_REJOIN_DELAY_MS = 30_000;
+
 export interface BatchConsumerOptions {
   kafka: Kafka;
   groupId: string;
@@ -44,40 +46,66 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
   consumer.on(consumer.events.DISCONNECT, () => {
     connected = false;
   });
+  let stopping = false;
+  let rejoins = 0;
+  // kafkajs restarts the group member itself only after retriable errors; after any other crash
+  // it stays down while the process looks alive, so rejoin here with a growing backoff.
+  const rejoinLater = (): void => {
+    const delayMs = Math.min(MAX_REJOIN_DELAY_MS, 1_000 * 2 ** rejoins++);
+    setTimeout(() => {
+      if (stopping) return;
+      run().then(
+        () => {
+          rejoins = 0;
+        },
+        (error: unknown) => {
+          logger.error({ err: error, delayMs }, 'rejoining the consumer group failed; trying again');
+          rejoinLater();
+        },
+      );
+    }, delayMs).unref();
+  };
   consumer.on(consumer.events.CRASH, (event) => {
     connected = false;
     logger.error({ err: event.payload.error, restart: event.payload.restart }, 'kafka consumer crashed');
+    if (!event.payload.restart && !stopping) rejoinLater();
   });
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     connected = true;
     logger.info({ memberId: event.payload.memberId, assignment: event.payload.memberAssignment }, 'joined the consumer group');
   });
 
+  const run = async (): Promise<void> => {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      // kafkajs resolves a whole batch when eachBatch returns unless told not to; a return on
+      // a stale batch or a stop would then make the next fetch skip the chunks not yet handled.
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const { topic, partition } = batch;
+        for (let start = 0; start < batch.messages.length; start += options.maxBatch) {
+          if (!isRunning() || isStale()) return;
+          const chunk = batch.messages.slice(start, start + options.maxBatch);
+          const records: RecordIn[] = chunk.map((m) => ({ topic, partition, offset: m.offset, timestamp: m.timestamp, value: m.value }));
+          await options.handle(topic, partition, records);
+          const last = chunk[chunk.length - 1]!.offset;
+          resolveOffset(last);
+          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+          await heartbeat();
+        }
+        const behind = Number(batch.offsetLag());
+        options.onLag?.(topic, partition, Number.isFinite(behind) ? behind : 0);
+      },
+    });
+  };
+
   return {
-    async start() {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
-      await consumer.run({
-        autoCommit: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          const { topic, partition } = batch;
-          for (let start = 0; start < batch.messages.length; start += options.maxBatch) {
-            if (!isRunning() || isStale()) return;
-            const chunk = batch.messages.slice(start, start + options.maxBatch);
-            const records: RecordIn[] = chunk.map((m) => ({ topic, partition, offset: m.offset, timestamp: m.timestamp, value: m.value }));
-            await options.handle(topic, partition, records);
-            const last = chunk[chunk.length - 1]!.offset;
-            resolveOffset(last);
-            await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
-            await heartbeat();
-          }
-          const behind = Number(batch.offsetLag());
-          options.onLag?.(topic, partition, Number.isFinite(behind) ? behind : 0);
-        },
-      });
-    },
+    start: run,
     async stop() {
+      stopping = true;
       await consumer.disconnect();
     },
     isConnected: () => connected,
