@@ -11,8 +11,10 @@ import { describeExit, runCommand } from '../stack/runCommand.js';
 import { StackError } from '../stack/stackError.js';
 import type { GatewayCredentials } from '../sim/simulatedGateway.js';
 
-/** The gateways the demo feed plays; they are real registry entries with real secrets. */
+/** The demo's gateways; they are real registry entries with real secrets. */
 export const DEMO_GATEWAYS = ['gw-qh-01', 'gw-qh-02', 'gw-qh-04'] as const;
+/** The one that runs a real edge agent; the demo feed simulates the others. */
+export const DEMO_EDGE_GATEWAY = 'gw-qh-01';
 
 export interface DemoAccount {
   id: string;
@@ -104,11 +106,14 @@ export async function issueSignIns(access: Access, district: District, people: P
   }
 }
 
-/** New MQTT secrets for registered gateways (the broker's gateways CLI); the seeded registry has none. */
-export async function issueGatewaySecrets(access: Access, gatewayIds: readonly string[]): Promise<GatewayCredentials[]> {
+/**
+ * New MQTT secrets through the broker's gateways CLI: `rotate` for registered gateways (the seeded
+ * registry has no secrets), `provision` to register new ones.
+ */
+export async function issueGatewaySecrets(access: Access, gatewayIds: readonly string[], command: 'rotate' | 'provision' = 'rotate'): Promise<GatewayCredentials[]> {
   const gateways: GatewayCredentials[] = [];
   for (const gatewayId of gatewayIds) {
-    const output = await cli(access, 'broker/dist/cli/gateways.js', ['rotate', gatewayId]);
+    const output = await cli(access, 'broker/dist/cli/gateways.js', [command, gatewayId]);
     const { password } = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1)) as { password: string };
     gateways.push({ gatewayId, password });
   }

@@ -23,6 +23,17 @@ export const PORT_SETTINGS: Record<keyof PipelinePorts, keyof typeof RunEnv.prop
   dispatchOps: 'GRIDSIGHT_DISPATCH_OPS_PORT',
 };
 
+const DemoEnv = Type.Object({
+  GRIDSIGHT_EDGE_OPS_PORT: Port(9304, 'edge-agent of the demo gateway: /health and /metrics'),
+});
+
+export const EDGE_OPS_PORT_SETTING = 'GRIDSIGHT_EDGE_OPS_PORT';
+
+/** The demo gateway's edge agent; its own setting, as only `npm start` with the demo runs it. */
+export function loadEdgeOpsPort(env: NodeJS.ProcessEnv): number {
+  return loadEnvConfig(DemoEnv, env).GRIDSIGHT_EDGE_OPS_PORT;
+}
+
 export function loadPipelinePorts(env: NodeJS.ProcessEnv): PipelinePorts {
   const raw = loadEnvConfig(RunEnv, env);
   return Object.fromEntries(Object.entries(PORT_SETTINGS).map(([key, setting]) => [key, raw[setting]])) as unknown as PipelinePorts;

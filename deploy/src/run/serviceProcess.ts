@@ -11,6 +11,7 @@ export interface ServiceSpec {
   name: string;
   /** Compiled entry point, relative to the repository root. */
   script: string;
+  args?: string[];
   env: Record<string, string>;
   /** Its ops port: ready when GET /health answers 200. */
   healthUrl: string;
@@ -36,7 +37,7 @@ export async function startService(spec: ServiceSpec, options: { repoRoot: strin
   const logFile = join(options.logDir, `${spec.name}.log`);
   const child = await spawnSupervised({
     command: process.execPath,
-    args: [join(options.repoRoot, spec.script)],
+    args: [join(options.repoRoot, spec.script), ...(spec.args ?? [])],
     logFile,
     stopSignal: 'SIGTERM',
     env: { ...process.env, ...spec.env },
