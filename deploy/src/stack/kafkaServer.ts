@@ -12,7 +12,7 @@ import { kafkaHome } from './repoPaths.js';
 import { describeExit, runCommand, type ExitStatus } from './runCommand.js';
 import { StackError, startInterrupted } from './stackError.js';
 import { spawnSupervised } from './supervisedProcess.js';
-import { waitUntilReady } from './waitUntilReady.js';
+import { waitForOwnServer } from './waitUntilReady.js';
 
 export interface KafkaServerOptions {
   /** Everything Kafka writes lives here: its properties, logs and partitions. */
@@ -95,35 +95,19 @@ export async function startKafka(options: KafkaServerOptions): Promise<KafkaServ
   };
   const address = `${LOOPBACK}:${port}`;
   try {
-    const readiness = await waitUntilReady({
+    await waitForOwnServer({
+      name: 'kafka',
+      address,
+      logFile,
       probe: () => describeCluster([address]),
+      expected: clusterId,
+      describe: (id) => `cluster ${id}`,
+      exitReport: async () =>
+        `the last lines of ${consoleLog}:\n${await logTail(consoleLog, { lines: 12, skip: isJavaStackFrame })}\n(details in ${logFile})`,
       exited: child.exited,
       timeoutMs: startTimeoutMs,
       signal,
     });
-    switch (readiness.outcome) {
-      case 'exited':
-        throw new StackError(
-          'EXITED_EARLY',
-          `kafka ${describeExit(readiness.exit)} during start-up; the last lines of ${consoleLog}:\n` +
-            `${await logTail(consoleLog, { lines: 12, skip: isJavaStackFrame })}\n(details in ${logFile})`,
-        );
-      case 'timeout':
-        throw new StackError(
-          'START_TIMEOUT',
-          `kafka did not answer on ${address} within ${startTimeoutMs / 1000} s ` +
-            `(last attempt: ${String(readiness.lastError)}); see ${logFile}`,
-        );
-      case 'aborted':
-        throw startInterrupted();
-      case 'ready':
-        if (readiness.value !== clusterId) {
-          throw new StackError(
-            'WRONG_SERVER',
-            `a different Kafka (cluster ${readiness.value}) answers on ${address}, not ours (cluster ${clusterId})`,
-          );
-        }
-    }
   } catch (error) {
     await stop();
     throw error;

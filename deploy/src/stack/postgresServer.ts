@@ -9,9 +9,9 @@ import { firstBlockedFolder, lookupOsUser, type OsUser } from './osUser.js';
 import { LOOPBACK } from './ports.js';
 import { findPostgresBinDir } from './postgresBinaries.js';
 import { describeExit, runCommand, type ExitStatus } from './runCommand.js';
-import { StackError, startInterrupted } from './stackError.js';
+import { StackError } from './stackError.js';
 import { spawnSupervised } from './supervisedProcess.js';
-import { waitUntilReady } from './waitUntilReady.js';
+import { waitForOwnServer } from './waitUntilReady.js';
 
 export interface PostgresServerOptions {
   /** Everything PostgreSQL writes lives here: the cluster, its socket, its log, the password. */
@@ -92,35 +92,18 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Pos
   const connection = { host: LOOPBACK, port, user: SUPERUSER, password };
   const address = `${LOOPBACK}:${port}`;
   try {
-    const readiness = await waitUntilReady({
+    await waitForOwnServer({
+      name: 'postgres',
+      address,
+      logFile,
       probe: () => dataDirectoryOf(connection),
+      expected: clusterDir,
+      describe: (dir) => `data in ${dir}`,
+      exitReport: async () => `the last lines of ${logFile}:\n${await logTail(logFile)}`,
       exited: child.exited,
       timeoutMs: startTimeoutMs,
       signal,
     });
-    switch (readiness.outcome) {
-      case 'exited':
-        throw new StackError(
-          'EXITED_EARLY',
-          `postgres ${describeExit(readiness.exit)} during start-up; the last lines of ${logFile}:\n` +
-            (await logTail(logFile)),
-        );
-      case 'timeout':
-        throw new StackError(
-          'START_TIMEOUT',
-          `postgres did not answer on ${address} within ${startTimeoutMs / 1000} s ` +
-            `(last attempt: ${String(readiness.lastError)}); see ${logFile}`,
-        );
-      case 'aborted':
-        throw startInterrupted();
-      case 'ready':
-        if (readiness.value !== clusterDir) {
-          throw new StackError(
-            'WRONG_SERVER',
-            `a different PostgreSQL (data in ${readiness.value}) answers on ${address}, not ours (${clusterDir})`,
-          );
-        }
-    }
     await createDatabaseIfMissing(connection);
   } catch (error) {
     await stop();

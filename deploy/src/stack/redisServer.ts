@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { secondsSince } from './elapsed.js';
 import { logTail } from './logTail.js';
 import { LOOPBACK } from './ports.js';
-import { describeExit, type ExitStatus } from './runCommand.js';
-import { StackError, startInterrupted } from './stackError.js';
+import type { ExitStatus } from './runCommand.js';
+import { StackError } from './stackError.js';
 import { spawnSupervised } from './supervisedProcess.js';
-import { waitUntilReady } from './waitUntilReady.js';
+import { waitForOwnServer } from './waitUntilReady.js';
 
 export interface RedisServerOptions {
   /** Redis's append-only file and its log live here. */
@@ -60,19 +60,18 @@ export async function startRedis(options: RedisServerOptions): Promise<RedisServ
   };
   const address = `${LOOPBACK}:${port}`;
   try {
-    const readiness = await waitUntilReady({ probe: () => redisDir(port), exited: child.exited, timeoutMs: startTimeoutMs, signal });
-    switch (readiness.outcome) {
-      case 'exited':
-        throw new StackError('EXITED_EARLY', `redis ${describeExit(readiness.exit)} during start-up; the last lines of ${logFile}:\n${await logTail(logFile)}`);
-      case 'timeout':
-        throw new StackError('START_TIMEOUT', `redis did not answer on ${address} within ${startTimeoutMs / 1000} s (last attempt: ${String(readiness.lastError)}); see ${logFile}`);
-      case 'aborted':
-        throw startInterrupted();
-      case 'ready':
-        if (readiness.value !== dataDir) {
-          throw new StackError('WRONG_SERVER', `a different Redis (data in ${readiness.value}) answers on ${address}, not ours (${dataDir})`);
-        }
-    }
+    await waitForOwnServer({
+      name: 'redis',
+      address,
+      logFile,
+      probe: () => redisDir(port),
+      expected: dataDir,
+      describe: (dir) => `data in ${dir}`,
+      exitReport: async () => `the last lines of ${logFile}:\n${await logTail(logFile)}`,
+      exited: child.exited,
+      timeoutMs: startTimeoutMs,
+      signal,
+    });
   } catch (error) {
     await stop();
     throw error;
