@@ -9,6 +9,7 @@ import { createFrameQueue } from './adapters/frameQueue.js';
 import { createMqttLink } from './adapters/mqttLink.js';
 import { createSensorChannel, type SensorChannel } from './adapters/sensorChannel.js';
 import { startSensorHttpInput, type SensorHttpInput } from './adapters/sensorHttpInput.js';
+import { startSensorMqttInput, type SensorMqttInput } from './adapters/sensorMqttInput.js';
 import { createSource } from './adapters/sources/createSource.js';
 import type { EdgeConfig } from './config.js';
 import { createDetector, DetectorError, type Detector } from './detector.js';
@@ -205,6 +206,7 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
     ]),
   );
   const httpSensors = new Map([...sensors].filter(([id]) => config.sensors.find((sensor) => sensor.id === id)?.driver.type === 'http'));
+  const sensorMqtt = startMqttSensors(config, sensors, logger, (sensorId, reason) => metrics.sensorMessagesRejected.inc({ ...labels, sensor_id: sensorId, reason }));
   let sensorInput: SensorHttpInput | undefined;
   if (httpSensors.size > 0 && config.sensorInput.tokenFile) {
     const token = readFileSync(config.sensorInput.tokenFile, 'utf8').trim();
@@ -220,7 +222,13 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
       const cameras = cameraHealth();
       return {
         healthy: config.cameras.length === 0 || cameras.some((camera) => camera.state === 'ok'),
-        checks: { mqtt: link.connected() ? 'connected' : 'disconnected', buffered: store.stats(), cameras, ...(detectorError ? { model: detectorError } : {}) },
+        checks: {
+          mqtt: link.connected() ? 'connected' : 'disconnected',
+          ...(sensorMqtt ? { sensorMqtt: sensorMqtt.connected() ? 'connected' : 'disconnected' } : {}),
+          buffered: store.stats(),
+          cameras,
+          ...(detectorError ? { model: detectorError } : {}),
+        },
       };
     },
   });
@@ -249,6 +257,7 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
       clearInterval(statusTimer);
       for (const sensor of sensors.values()) sensor.stop();
       await sensorInput?.close();
+      await sensorMqtt?.close();
       await Promise.all([...runners.values()].map((runner) => runner.stop()));
       queue.close();
       await worker;
@@ -258,4 +267,59 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
       await ops.close();
     },
   };
+}
+
+const REJECTION_LOG_EVERY_MS = 60_000;
+
+/** The MQTT sensor input, when sensors use the mqtt driver; a chatty broken sensor is logged once a minute with a count. */
+function startMqttSensors(config: EdgeConfig, channels: ReadonlyMap<string, SensorChannel>, logger: Logger, count: (sensorId: string, reason: string) => void): SensorMqttInput | undefined {
+  const settings = config.sensorMqtt;
+  const sensors = config.sensors.flatMap((sensor) => {
+    const channel = channels.get(sensor.id);
+    return sensor.driver.type === 'mqtt' && channel ? [{ id: sensor.id, topic: sensor.driver.topic, mapping: sensor.driver, channel }] : [];
+  });
+  if (!settings || sensors.length === 0) return undefined;
+  const lastLogged = new Map<string, { at: number; suppressed: number }>();
+  let lastError: string | undefined;
+  let wasConnected = false;
+  return startSensorMqttInput(
+    {
+      url: settings.url,
+      clientId: settings.clientId ?? `${config.gatewayId}-sensors`,
+      ...(settings.username !== undefined ? { username: settings.username } : {}),
+      ...(settings.passwordFile ? { password: readFileSync(settings.passwordFile, 'utf8').trim() } : {}),
+      ...(settings.caFile ? { caFile: settings.caFile } : {}),
+      ...(settings.certFile ? { certFile: settings.certFile } : {}),
+      ...(settings.keyFile ? { keyFile: settings.keyFile } : {}),
+      rejectUnauthorized: settings.rejectUnauthorized,
+      qos: settings.qos as 0 | 1 | 2,
+      reconnectMs: settings.reconnectMs,
+      sensors,
+    },
+    {
+      onRejected: (sensorId, topic, reason, detail) => {
+        count(sensorId, reason);
+        const now = Date.now();
+        const last = lastLogged.get(sensorId);
+        if (last && now - last.at < REJECTION_LOG_EVERY_MS) {
+          last.suppressed++;
+          return;
+        }
+        lastLogged.set(sensorId, { at: now, suppressed: 0 });
+        logger.warn({ sensorId, topic, reason, detail, suppressedSinceLast: last?.suppressed ?? 0 }, 'sensor message rejected');
+      },
+      onConnectionChange: (connected, error) => {
+        if (error) {
+          if (error.message !== lastError) logger.warn({ url: settings.url, err: error.message }, 'sensor mqtt connection error; retrying');
+          lastError = error.message;
+          return;
+        }
+        if (connected === wasConnected) return;
+        wasConnected = connected;
+        if (connected) lastError = undefined;
+        logger.info({ url: settings.url, connected, sensors: sensors.map((sensor) => sensor.id) }, connected ? 'sensor mqtt connected' : 'sensor mqtt disconnected');
+      },
+      onSubscribeRefused: (topic) => logger.error({ url: settings.url, topic }, 'the sensor broker refused the subscription; no readings arrive on this topic'),
+    },
+  );
 }

@@ -4,6 +4,7 @@ import { StringEnum } from '@gridsight/contracts';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { createHomographyProjector } from './core/geoProjection.js';
+import { isValidTopicFilter } from './core/topicFilter.js';
 import { EdgeError } from './errors.js';
 
 const Id = (description: string) => Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$', description });
@@ -69,8 +70,11 @@ const Camera = strict({
   homography: Type.Optional(Homography),
 });
 
+const Metric = (description?: string) => Type.String({ pattern: '^[a-z][a-z0-9_]{0,47}$', ...(description ? { description } : {}) });
+const BrokerUrl = (description: string) => Type.String({ pattern: '^(mqtt|mqtts|tcp|ssl|ws|wss)://', description });
+
 const Rule = strict({
-  metric: Type.String({ pattern: '^[a-z][a-z0-9_]{0,47}$' }),
+  metric: Metric(),
   kind: StringEnum(['manhole_open', 'bin_full', 'garbage_pile']),
   raiseAbove: Type.Number(),
   holdMs: Type.Integer({ minimum: 0, default: 0 }),
@@ -92,11 +96,28 @@ const HttpDriver = strict(
   { type: Type.Literal('http') },
   'Readings POSTed by the sensor (or its bridge) to the gateway: POST /v1/sensors/{id}/readings on sensorInput',
 );
+const MqttDriver = strict(
+  {
+    type: Type.Literal('mqtt'),
+    topic: Type.String({ minLength: 1, maxLength: 512, description: 'Topic filter the sensor publishes on, on the sensorMqtt broker (+ and # allowed)' }),
+    payload: StringEnum(['readings', 'number', 'json'], {
+      default: 'readings',
+      description: 'readings: {"readings": [{"metric", "value", "unit"?}], "observedAt"?} as the HTTP input takes; number: the payload is one number; json: an object whose fields (see fields) are metrics',
+    }),
+    metric: Type.Optional(Metric('payload number: the metric of the value')),
+    metricTopicLevel: Type.Optional(Type.Integer({ minimum: 0, maximum: 63, description: 'payload number: take the metric from this level of the topic (0 is the first)' })),
+    unit: Type.Optional(Type.String({ maxLength: 16, description: 'payload number: the unit of the value' })),
+    fields: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,47}$' }), Type.String({ minLength: 1, maxLength: 256 }), { description: 'payload json: metric → dotted path of its value (a number, or a boolean as 1/0)' })),
+    units: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,47}$' }), Type.String({ maxLength: 16 }), { description: 'payload json: metric → unit' })),
+    timeField: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'payload json: dotted path of the observation time (ISO 8601, or Unix seconds or milliseconds); without it, the arrival time' })),
+  },
+  'Readings published by the sensor (or its bridge, e.g. zigbee2mqtt) to the MQTT broker on the gateway (sensorMqtt)',
+);
 const Sensor = strict({
   id: Id('Sensor id (the deviceId of its events and telemetry)'),
   location: Location,
   // Checked against the schema of its `type` after the rest, as camera sources are.
-  driver: Type.Unsafe<Static<typeof SimulatedDriver> | Static<typeof HttpDriver>>(Type.Object({ type: StringEnum(['simulated', 'http']) })),
+  driver: Type.Unsafe<Static<typeof SimulatedDriver> | Static<typeof HttpDriver> | Static<typeof MqttDriver>>(Type.Object({ type: StringEnum(['simulated', 'http', 'mqtt']) })),
   rules: Type.Array(Rule, { default: [] }),
 });
 
@@ -139,9 +160,26 @@ export const EdgeConfigSchema = strict({
     },
     'HTTP input for sensors with the http driver',
   ),
+  sensorMqtt: Type.Optional(
+    strict(
+      {
+        url: BrokerUrl('The broker on the gateway that local sensors publish to, e.g. mqtt://127.0.0.1:1883'),
+        clientId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Default: <gatewayId>-sensors' })),
+        username: Type.Optional(Type.String()),
+        passwordFile: Type.Optional(Type.String({ description: 'File holding the password (never the password itself in this file)' })),
+        caFile: Type.Optional(Type.String()),
+        certFile: Type.Optional(Type.String({ description: 'Client certificate (PEM) for certificate logins' })),
+        keyFile: Type.Optional(Type.String()),
+        rejectUnauthorized: Type.Boolean({ default: true }),
+        qos: Type.Integer({ minimum: 0, maximum: 2, default: 1, description: 'QoS of the subscriptions' }),
+        reconnectMs: Type.Integer({ minimum: 100, default: 2000 }),
+      },
+      'MQTT input for sensors with the mqtt driver: the agent subscribes to their topics on the local broker',
+    ),
+  ),
   queue: strict({ maxFramesPerCamera: Type.Integer({ minimum: 1, maximum: 100, default: 2 }) }),
   broker: strict({
-    url: Type.String({ pattern: '^(mqtt|mqtts|tcp|ssl|ws|wss)://', description: 'e.g. mqtts://broker.example:8883' }),
+    url: BrokerUrl('e.g. mqtts://broker.example:8883'),
     username: Type.Optional(Type.String()),
     passwordFile: Type.Optional(Type.String({ description: 'File holding the gateway secret (never the secret itself in this file)' })),
     caFile: Type.Optional(Type.String()),
@@ -163,6 +201,7 @@ export const EdgeConfigSchema = strict({
 export type EdgeConfig = Static<typeof EdgeConfigSchema>;
 export type CameraConfig = EdgeConfig['cameras'][number];
 export type SensorConfig = EdgeConfig['sensors'][number];
+export type MqttDriverConfig = Static<typeof MqttDriver>;
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, discriminator: false });
 const validate = ajv.compile(EdgeConfigSchema);
@@ -174,6 +213,7 @@ const validateSource = {
 const validateDriver = {
   simulated: ajv.compile(SimulatedDriver),
   http: ajv.compile(HttpDriver),
+  mqtt: ajv.compile(MqttDriver),
 } as const;
 
 function describe(error: ErrorObject, prefix = ''): string {
@@ -233,12 +273,31 @@ export function parseEdgeConfig(text: string, origin = 'config'): EdgeConfig {
   if (config.sensors.some((sensor) => sensor.driver.type === 'http') && !config.sensorInput.tokenFile) {
     throw new EdgeError('EDGE_CONFIG_INVALID', `${origin}: sensorInput.tokenFile is required when a sensor uses the http driver (the input changes state, so it needs auth)`);
   }
+  if (config.sensors.some((sensor) => sensor.driver.type === 'mqtt') && !config.sensorMqtt) {
+    throw new EdgeError('EDGE_CONFIG_INVALID', `${origin}: sensorMqtt is required when a sensor uses the mqtt driver (the broker its readings arrive on)`);
+  }
   for (const [i, sensor] of config.sensors.entries()) {
+    if (sensor.driver.type === 'mqtt') checkMqttDriver(sensor.driver, `${origin}: sensors[${i}].driver`);
     for (const [j, rule] of sensor.rules.entries()) {
       if (rule.clearBelow > rule.raiseAbove) throw new EdgeError('EDGE_CONFIG_INVALID', `${origin}: sensors[${i}].rules[${j}].clearBelow must not exceed raiseAbove`);
     }
   }
   return Object.freeze(config);
+}
+
+function checkMqttDriver(driver: MqttDriverConfig, at: string): void {
+  const fail = (problem: string) => {
+    throw new EdgeError('EDGE_CONFIG_INVALID', `${at}.${problem}`);
+  };
+  if (!isValidTopicFilter(driver.topic)) fail(`topic ${JSON.stringify(driver.topic)} is not a valid MQTT topic filter (# only as the whole last level, + only as a whole level)`);
+  const only = (field: keyof MqttDriverConfig, payload: MqttDriverConfig['payload']) => {
+    if (driver[field] !== undefined && driver.payload !== payload) fail(`${field} applies only to payload ${payload}`);
+  };
+  for (const field of ['metric', 'metricTopicLevel', 'unit'] as const) only(field, 'number');
+  for (const field of ['fields', 'units', 'timeField'] as const) only(field, 'json');
+  if (driver.payload === 'number' && (driver.metric === undefined) === (driver.metricTopicLevel === undefined)) fail('metric or metricTopicLevel (one of them) is required with payload number');
+  if (driver.payload === 'json' && Object.keys(driver.fields ?? {}).length === 0) fail('fields is required with payload json (metric → path of its value)');
+  for (const metric of Object.keys(driver.units ?? {})) if (!driver.fields?.[metric]) fail(`units.${metric} names no metric of fields`);
 }
 
 export function loadEdgeConfig(path: string): EdgeConfig {

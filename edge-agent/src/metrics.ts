@@ -14,6 +14,7 @@ export interface EdgeMetrics {
   readonly eventsDropped: Counter<'gateway_id'>;
   readonly eventsPublished: Counter<'gateway_id'>;
   readonly eventsStored: Counter<'gateway_id' | 'type'>;
+  readonly sensorMessagesRejected: Counter<'gateway_id' | 'sensor_id' | 'reason'>;
 }
 
 const STAGE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -35,5 +36,6 @@ export function createEdgeMetrics(): EdgeMetrics {
     eventsDropped: new Counter({ name: 'gridsight_edge_events_dropped_total', help: 'Events dropped (oldest first) because the store reached its byte bound', labelNames: ['gateway_id'], registers }),
     eventsPublished: new Counter({ name: 'gridsight_edge_events_published_total', help: 'Events acknowledged by the broker (PUBACK)', labelNames: ['gateway_id'], registers }),
     eventsStored: new Counter({ name: 'gridsight_edge_events_stored_total', help: 'Events written to the store', labelNames: ['gateway_id', 'type'], registers }),
+    sensorMessagesRejected: new Counter({ name: 'gridsight_edge_sensor_messages_rejected_total', help: 'MQTT sensor messages that could not be used (reason: too_large, not_json, not_a_number, no_mapped_field, invalid_reading, invalid_time)', labelNames: ['gateway_id', 'sensor_id', 'reason'], registers }),
   };
 }

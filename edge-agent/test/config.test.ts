@@ -79,6 +79,22 @@ describe('config', () => {
     assert.deepEqual(config.sensors[0]?.driver, { type: 'simulated', metric: 'fill_pct', values: [1], intervalMs: 1000 });
   });
 
+  it('takes sensors on the local MQTT broker, with their payload mapping checked per format', () => {
+    const sensor = (driver: string, broker = 'sensorMqtt: { url: "mqtt://127.0.0.1:1883", username: edge, passwordFile: /etc/gridsight-edge/sensors.secret }\n') =>
+      `${minimal}${broker}sensors:\n  - id: mh-1\n    location: { lat: 1, lon: 1 }\n    driver: ${driver}\n`;
+    const config = parseEdgeConfig(sensor('{ type: mqtt, topic: "zigbee2mqtt/mh-1", payload: json, fields: { tilt_deg: angle.x } }'));
+    assert.deepEqual(config.sensors[0]?.driver, { type: 'mqtt', topic: 'zigbee2mqtt/mh-1', payload: 'json', fields: { tilt_deg: 'angle.x' } });
+    assert.deepEqual(config.sensorMqtt, { url: 'mqtt://127.0.0.1:1883', username: 'edge', passwordFile: '/etc/gridsight-edge/sensors.secret', rejectUnauthorized: true, qos: 1, reconnectMs: 2000 });
+    assert.equal(parseEdgeConfig(sensor('{ type: mqtt, topic: "sensors/mh-1" }')).sensors[0]?.driver.type, 'mqtt');
+    rejects(sensor('{ type: mqtt, topic: "sensors/mh-1" }', ''), /sensorMqtt is required/);
+    rejects(sensor('{ type: mqtt, topic: "sensors/#/tilt" }'), /sensors\[0\]\.driver\.topic "sensors\/#\/tilt" is not a valid MQTT topic filter/);
+    rejects(sensor('{ type: mqtt, topic: "s/mh-1", payload: number }'), /sensors\[0\]\.driver\.metric or metricTopicLevel \(one of them\) is required/);
+    rejects(sensor('{ type: mqtt, topic: "s/mh-1", payload: json }'), /sensors\[0\]\.driver\.fields is required with payload json/);
+    rejects(sensor('{ type: mqtt, topic: "s/mh-1", payload: readings, metric: tilt_deg }'), /sensors\[0\]\.driver\.metric applies only to payload number/);
+    rejects(sensor('{ type: mqtt, topic: "s/mh-1", payload: csv }'), /sensors\[0\]\.driver\.payload must be one of readings, number, json/);
+    rejects(sensor('{ type: mqtt, topic: "s/mh-1" }', 'sensorMqtt: { url: "http://127.0.0.1:1883", qos: 3 }\n'), /sensorMqtt\.url must match pattern/, /sensorMqtt\.qos must be <= 2/);
+  });
+
   it('refuses text that is not YAML or an object', () => {
     rejects('gatewayId: [unclosed', /neither JSON nor YAML/);
     rejects('- a list', /must hold an object/);

@@ -1,20 +1,10 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SensorReading, UTC_TIMESTAMP_PATTERN } from '@gridsight/contracts';
-import { Type, type Static } from '@sinclair/typebox';
-import { Ajv } from 'ajv';
+import { checkReadingsBody } from '../core/sensorReadingsBody.js';
 import type { SensorChannel } from './sensorChannel.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
-const Body = Type.Object(
-  {
-    observedAt: Type.Optional(Type.String({ pattern: UTC_TIMESTAMP_PATTERN })),
-    readings: Type.Array(SensorReading, { minItems: 1, maxItems: 64 }),
-  },
-  { additionalProperties: false },
-);
-const validate = new Ajv({ allErrors: true, strict: false }).compile<Static<typeof Body>>(Body);
 
 export interface SensorHttpInput {
   readonly port: number;
@@ -52,13 +42,11 @@ export async function startSensorHttpInput(options: { host: string; port: number
     } catch {
       return reply(response, 400, { error: 'the body is not JSON' });
     }
-    if (!validate(body)) {
-      const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '$'} ${e.message ?? 'is invalid'}`);
-      return reply(response, 400, { error: 'invalid readings', fields: errors.slice(0, 10) });
-    }
-    const observedAt = body.observedAt ? new Date(body.observedAt) : new Date();
-    channel.ingest(body.readings, observedAt);
-    return reply(response, 202, { accepted: body.readings.length });
+    const checked = checkReadingsBody(body);
+    if (!checked.ok) return reply(response, 400, { error: 'invalid readings', fields: checked.problems.slice(0, 10) });
+    const observedAt = checked.body.observedAt ? new Date(checked.body.observedAt) : new Date();
+    channel.ingest(checked.body.readings, observedAt);
+    return reply(response, 202, { accepted: checked.body.readings.length });
   };
   const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => reply(response, 500, { error: (error as Error).message }));

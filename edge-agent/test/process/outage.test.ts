@@ -62,7 +62,7 @@ describe('edge agent against the real broker: outage, kill -9 and a full buffer'
     return agent;
   };
 
-  const writeConfig = (name: string, overrides: { bufferMaxBytes?: number; bufferPath: string; opsPort: number }): string => {
+  const writeConfig = (name: string, overrides: { bufferMaxBytes?: number; bufferPath: string; opsPort: number; noSensors?: boolean }): string => {
     const path = join(dir, name);
     writeFileSync(
       path,
@@ -70,7 +70,7 @@ describe('edge agent against the real broker: outage, kill -9 and a full buffer'
         gatewayId,
         logLevel: 'info',
         model: { path: join(repoRoot, 'models', 'gridsight-detector.onnx') },
-        sensors: [
+        sensors: overrides.noSensors ? [] : [
           {
             id: 'bin-1',
             location: { lat: 52.52, lon: 13.405, accuracyM: 3 },
@@ -204,7 +204,8 @@ describe('edge agent against the real broker: outage, kill -9 and a full buffer'
     const ids = stored(agent);
     const before = new Set(received.map((r) => r.eventId));
     await startBroker();
-    const restarted = startAgent(writeConfig('small.json', { bufferPath: join(dir, 'small.db'), bufferMaxBytes: 4096, opsPort }));
+    // Without the sensor the backlog is all there is to send: on a slow machine new events would push it out of the 4 KiB store first.
+    const restarted = startAgent(writeConfig('small-replay.json', { bufferPath: join(dir, 'small.db'), bufferMaxBytes: 4096, opsPort, noSensors: true }));
     await waitFor('the newest buffered event to arrive', () => (received.some((r) => r.eventId === ids.at(-1)) ? true : undefined), 60_000);
     const replayed = ids.filter((id) => received.some((r) => r.eventId === id) && !before.has(id));
     assert.ok(!replayed.includes(ids[0] as string), 'the oldest event was dropped');

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions } from 'mqtt';
+import { mapSensorPayload, type SensorPayloadMapping, type SensorPayloadRejection } from '../core/sensorPayload.js';
+import { topicMatches } from '../core/topicFilter.js';
+import type { SensorChannel } from './sensorChannel.js';
+
+export interface SensorMqttInputOptions {
+  readonly url: string;
+  readonly clientId: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly rejectUnauthorized: boolean;
+  readonly qos: 0 | 1 | 2;
+  readonly reconnectMs: number;
+  readonly sensors: ReadonlyArray<{ readonly id: string; readonly topic: string; readonly mapping: SensorPayloadMapping; readonly channel: SensorChannel }>;
+}
+
+export interface SensorMqttHooks {
+  /** A message on a sensor's topic that could not be used; the input goes on with the next. */
+  onRejected?: (sensorId: string, topic: string, reason: SensorPayloadRejection, detail: string) => void;
+  onConnectionChange?: (connected: boolean, error?: Error) => void;
+  /** The broker refused a subscription (SUBACK 0x80), e.g. by its ACL. */
+  onSubscribeRefused?: (topic: string) => void;
+}
+
+export interface SensorMqttInput {
+  readonly connected: () => boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Subscribes to the sensors' topics on the gateway's local broker and hands each message, mapped
+ * to readings, to the sensor's channel (telemetry and threshold-and-hold rules). A message may
+ * match several sensors' filters; each gets it.
+ */
+export function startSensorMqttInput(options: SensorMqttInputOptions, hooks: SensorMqttHooks = {}): SensorMqttInput {
+  const clientOptions: IClientOptions = {
+    clientId: options.clientId,
+    protocolVersion: 4,
+    // Readings queued while the agent was away would arrive with the wrong time: start afresh.
+    clean: true,
+    // Subscribed in the connect handler instead, where a refused subscription is seen each time.
+    resubscribe: false,
+    reconnectPeriod: options.reconnectMs,
+    connectTimeout: 10_000,
+    keepalive: 30,
+    ...(options.username !== undefined ? { username: options.username } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(options.caFile ? { ca: readFileSync(options.caFile) } : {}),
+    ...(options.certFile ? { cert: readFileSync(options.certFile) } : {}),
+    ...(options.keyFile ? { key: readFileSync(options.keyFile) } : {}),
+    rejectUnauthorized: options.rejectUnauthorized,
+  };
+  const client = mqtt.connect(options.url, clientOptions);
+  const subscriptions = Object.fromEntries(options.sensors.map((sensor) => [sensor.topic, { qos: options.qos }]));
+
+  client.on('connect', () => {
+    hooks.onConnectionChange?.(true);
+    // A clean session forgets subscriptions, so they are made again on every connection.
+    client.subscribe(subscriptions, (error, granted) => {
+      if (error) return hooks.onConnectionChange?.(client.connected, error);
+      for (const grant of granted ?? []) if (grant.qos === 128) hooks.onSubscribeRefused?.(grant.topic);
+    });
+  });
+  client.on('close', () => hooks.onConnectionChange?.(false));
+  client.on('error', (error) => hooks.onConnectionChange?.(client.connected, error));
+  client.on('message', (topic, payload) => {
+    for (const sensor of options.sensors) {
+      if (!topicMatches(sensor.topic, topic)) continue;
+      const mapped = mapSensorPayload(sensor.mapping, topic, payload);
+      if (!mapped.ok) {
+        hooks.onRejected?.(sensor.id, topic, mapped.reason, mapped.detail);
+        continue;
+      }
+      try {
+        sensor.channel.ingest(mapped.readings, mapped.observedAt ?? new Date());
+      } catch (error) {
+        hooks.onRejected?.(sensor.id, topic, 'invalid_reading', (error as Error).message.slice(0, 300));
+      }
+    }
+  });
+
+  return {
+    connected: () => client.connected,
+    close: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
+  };
+}
