@@ -74,8 +74,16 @@ export async function startDemoGateway(options: DemoGatewayOptions): Promise<Dem
   };
   const startedAtMs = Date.now();
   const timing = { startedAtMs, reappearAfterMs: options.reappearAfterMs ?? 10 * 60_000 };
-  let state: StreetState = initialStreet(street);
-  state = stepStreet(street, state, startedAtMs, () => 'none', timing);
+  const tell = (before: StreetState, after: StreetState): void => {
+    for (const problem of street.problems) {
+      const phase = after[problem.id]?.phase;
+      if (phase === before[problem.id]?.phase) continue;
+      if (phase === 'present') say(`demo street: ${problem.kind} ${problem.id} is on the street, seen by ${street.gatewayId} ${problem.cameraIds.join(', ')}`);
+      if (phase === 'fixed') say(`demo street: ${problem.id} was cleaned up; ${problem.cameraIds.join(', ')} now see a clear street`);
+    }
+  };
+  let state: StreetState = stepStreet(street, initialStreet(street), startedAtMs, () => 'none', timing);
+  tell(initialStreet(street), state);
   await show(framesFor(street, state));
 
   const configFile = join(home, 'edge-agent.json');
@@ -120,13 +128,7 @@ export async function startDemoGateway(options: DemoGatewayOptions): Promise<Dem
           if (phase?.phase === 'present') tickets.set(problem.id, await ticketOf(problem, phase.sinceMs));
         }
         const next = stepStreet(street, state, Date.now(), (p) => tickets.get(p.id) ?? 'none', timing);
-        for (const problem of street.problems) {
-          const before = state[problem.id]?.phase;
-          const after = next[problem.id]?.phase;
-          if (before === after) continue;
-          if (after === 'present') say(`demo street: ${problem.kind} ${problem.id} is on the street, seen by ${street.gatewayId} ${problem.cameraIds.join(', ')}`);
-          if (after === 'fixed') say(`demo street: ${problem.id} was cleaned up; ${problem.cameraIds.join(', ')} now see a clear street`);
-        }
+        tell(state, next);
         state = next;
         await show(framesFor(street, state));
       } catch (error) {

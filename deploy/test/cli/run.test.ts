@@ -35,6 +35,7 @@ describe('npm start (deploy/dist/cli/run.js) refusing to start', function () {
     GRIDSIGHT_BROKER_OPS_PORT: '29199',
     GRIDSIGHT_SP_OPS_PORT: '29200',
     GRIDSIGHT_DISPATCH_OPS_PORT: '29201',
+    GRIDSIGHT_EDGE_OPS_PORT: '29202',
   };
 
   before(async () => {
