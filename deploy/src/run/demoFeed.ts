@@ -61,7 +61,7 @@ export async function startDemoFeed(options: DemoFeedOptions): Promise<DemoFeed>
     const tracks = tracksFor(problem, random);
     const [firstEventId] = await report(tracks, 'detected');
     active.push({ problem, tracks, firstEventId: firstEventId!, clearing: false });
-    say(`demo feed: ${KIND_LABEL[problem.kind]} at ${problem.location.lat.toFixed(5)},${problem.location.lon.toFixed(5)}, seen by ${problem.seenBy.map((s) => s.deviceId).join(', ')}`);
+    say(`demo feed: ${KIND_LABEL[problem.kind]} at ${problem.location.lat.toFixed(5)},${problem.location.lon.toFixed(5)}, seen by ${problem.seenBy[0]!.gatewayId} ${problem.seenBy.map((s) => s.deviceId).join(', ')} (simulated)`);
   };
 
   // Still-present updates, and `cleared` for problems whose ticket a worker has resolved.
