@@ -18,7 +18,7 @@ export interface OutboxRelayOptions {
   logger: Logger;
   registry?: Registry;
   batchSize?: number;
-  /** Bytes of payload per round; Kafka refuses a record batch over its max.message.bytes (1 MiB by default). */
+  /** Bytes of payload per send; Kafka refuses a record batch over its max.message.bytes (1 MiB by default). A round sends as many times as its rows need. */
   maxBatchBytes?: number;
   /** Pause between polls when there was nothing to publish. */
   idleDelayMs?: number;
@@ -33,6 +33,28 @@ export interface RelayRound {
   published: number;
   /** More rows were waiting than one round takes. */
   more: boolean;
+}
+
+/**
+ * Consecutive runs of rows whose payloads stay within `maxBytes` together, each at least one row,
+ * so that every send makes progress and none is refused as too large (unless one row alone is).
+ */
+function chunksWithin<T extends { payload: string }>(rows: readonly T[], maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let chunk: T[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = Buffer.byteLength(row.payload);
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(row);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 export interface OutboxRelay {
@@ -116,22 +138,21 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           ORDER BY o.id LIMIT $2`,
         [topics, batchSize],
       );
-      let bytes = 0;
-      // Always at least one row, so that a round makes progress.
-      const rows = read.filter((row, index) => (bytes += Buffer.byteLength(row.payload)) <= maxBatchBytes || index === 0);
-      if (rows.length > 0) {
-        const byTopic = new Map<string, TopicMessages>();
-        for (const row of rows) {
-          let entry = byTopic.get(row.topic);
-          if (!entry) byTopic.set(row.topic, (entry = { topic: row.topic, messages: [] }));
-          entry.messages.push({ key: row.message_key, value: row.payload, headers: { eventId: row.event_id } });
+      if (read.length > 0) {
+        for (const chunk of chunksWithin(read, maxBatchBytes)) {
+          const byTopic = new Map<string, TopicMessages>();
+          for (const row of chunk) {
+            let entry = byTopic.get(row.topic);
+            if (!entry) byTopic.set(row.topic, (entry = { topic: row.topic, messages: [] }));
+            entry.messages.push({ key: row.message_key, value: row.payload, headers: { eventId: row.event_id } });
+          }
+          await producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] });
         }
-        await producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] });
-        await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+        await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [read.map((r) => r.id)]);
       }
       await client.query('COMMIT');
-      published?.inc({ relay: name }, rows.length);
-      return { leader: true, published: rows.length, more: rows.length < read.length || read.length === batchSize };
+      published?.inc({ relay: name }, read.length);
+      return { leader: true, published: read.length, more: read.length === batchSize };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

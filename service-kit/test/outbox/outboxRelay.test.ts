@@ -66,12 +66,13 @@ describe('outbox relay', function () {
     }
   });
 
-  it('keeps a round under its byte budget, so Kafka never sees a record batch too large', async () => {
+  it('sends a round in parts under its byte budget, so Kafka never sees a record batch too large', async () => {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     producers.push(producer);
     const bigTopic = `${topic}-big`;
-    await admin.createTopics({ topics: [{ topic: bigTopic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    // The topic refuses a record batch over 30 kB: five 10 kB rows must go out in parts.
+    await admin.createTopics({ topics: [{ topic: bigTopic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: '30000' }] }], waitForLeaders: true });
     const relay = createOutboxRelay({ pool, producer, topics: [bigTopic], name: `test-${bigTopic}`, logger, maxBatchBytes: 25_000 });
     const client = await pool.connect();
     try {
@@ -81,9 +82,19 @@ describe('outbox relay', function () {
     } finally {
       client.release();
     }
-    assert.deepEqual(await relay.relayOnce(), { leader: true, published: 2, more: true });
-    assert.deepEqual(await relay.relayOnce(), { leader: true, published: 2, more: true });
-    assert.deepEqual(await relay.relayOnce(), { leader: true, published: 1, more: false });
+    assert.deepEqual(await relay.relayOnce(), { leader: true, published: 5, more: false });
+    assert.deepEqual(await relay.relayOnce(), { leader: true, published: 0, more: false });
+    const consumer = kafka.consumer({ groupId: uniqueName('gs-outbox-big') });
+    const seen: number[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: bigTopic, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push((JSON.parse(message.value!.toString()) as { i: number }).i) });
+      await waitFor('the five rows on Kafka', async () => (seen.length >= 5 ? true : undefined));
+    } finally {
+      await consumer.disconnect();
+    }
+    assert.deepEqual(seen, [0, 1, 2, 3, 4]);
     await admin.deleteTopics({ topics: [bigTopic] }).catch(() => undefined);
   });
 
