@@ -1,9 +1,14 @@
 """Baseline for bench/edge-inference.bench.ts: the same model on the same images with Python
-onnxruntime + OpenCV, one thread each, the way a typical YOLO deployment script does it.
+onnxruntime + OpenCV, one thread each, one frame at a time, the way a typical YOLO deployment
+script does it.
 
-    python bench/edge_inference_baseline.py MODEL FRAMES WARMUP THRESHOLD IMAGE...
+    python bench/edge_inference_baseline.py MODEL WARMUP THRESHOLD IMAGE...
 
-Prints one JSON object: mean ms per stage, frames/s, peak RSS, detections per image.
+Loads the model, warms up, then reads one number per line on stdin: for each, runs that many
+frames (frame i is image i mod the number of images) and prints one JSON line: mean ms per stage,
+wall and CPU ms, frames/s, peak RSS, detections per image. Rounds on request let the benchmark
+alternate this baseline with the edge agent's runs, so that a burst of other work on a shared
+machine hits one round of one side rather than a whole side.
 """
 
 import json
@@ -47,7 +52,7 @@ def postprocess(out, thr, r, left, top, iou=0.5):
 
 
 def main():
-    model, frames, warmup, thr, images = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5:]
+    model, warmup, thr, images = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4:]
     cv2.setNumThreads(1)
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = 1
@@ -58,27 +63,43 @@ def main():
     name = sess.get_inputs()[0].name
     size = sess.get_inputs()[0].shape[2]
     data = [open(p, "rb").read() for p in images]
-    totals = {"decodeMs": 0.0, "preprocessMs": 0.0, "inferenceMs": 0.0, "postprocessMs": 0.0}
-    detections = {}
-    for i in range(warmup + frames):
-        path, raw = images[i % len(images)], data[i % len(images)]
-        t0 = time.perf_counter()
-        img = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
-        t1 = time.perf_counter()
-        lb, r, left, top = letterbox(img, size)
-        blob = np.ascontiguousarray(lb[:, :, ::-1].transpose(2, 0, 1)[None], dtype=np.float32) / 255.0
-        t2 = time.perf_counter()
-        out = sess.run(None, {name: blob})[0]
-        t3 = time.perf_counter()
-        dets = postprocess(out, thr, r, left, top)
-        t4 = time.perf_counter()
-        if i >= warmup:
-            for k, v in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
-                totals[k] += v * 1000
-            detections[path] = len(dets)
-    mean = {k: v / frames for k, v in totals.items()}
-    total = sum(mean.values())
-    print(json.dumps({"meanMs": mean, "totalMs": total, "fps": 1000 / total, "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "detections": detections, "onnxruntime": ort.__version__, "opencv": cv2.__version__}))
+
+    def run(frames, record):
+        totals = {"decodeMs": 0.0, "preprocessMs": 0.0, "inferenceMs": 0.0, "postprocessMs": 0.0}
+        detections = {}
+        for i in range(frames):
+            path, raw = images[i % len(images)], data[i % len(images)]
+            t0 = time.perf_counter()
+            img = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
+            t1 = time.perf_counter()
+            lb, r, left, top = letterbox(img, size)
+            blob = np.ascontiguousarray(lb[:, :, ::-1].transpose(2, 0, 1)[None], dtype=np.float32) / 255.0
+            t2 = time.perf_counter()
+            out = sess.run(None, {name: blob})[0]
+            t3 = time.perf_counter()
+            dets = postprocess(out, thr, r, left, top)
+            t4 = time.perf_counter()
+            if record:
+                for k, v in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                    totals[k] += v * 1000
+                detections[path] = len(dets)
+        return totals, detections
+
+    run(warmup, False)
+    print(json.dumps({"ready": True, "onnxruntime": ort.__version__, "opencv": cv2.__version__}), flush=True)
+    for line in sys.stdin:
+        frames = int(line)
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        totals, detections = run(frames, True)
+        wall, cpu = (time.perf_counter() - wall0) * 1000, (time.process_time() - cpu0) * 1000
+        print(json.dumps({
+            "meanMs": {k: v / frames for k, v in totals.items()},
+            "wallMsPerFrame": wall / frames,
+            "cpuMsPerFrame": cpu / frames,
+            "fps": 1000 * frames / wall,
+            "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "detections": detections,
+        }), flush=True)
 
 
 if __name__ == "__main__":

@@ -5,14 +5,14 @@ import type { Logger } from 'pino';
 import { createCameraPipeline, type CameraPipeline } from './adapters/cameraPipeline.js';
 import { startCameraRunner, type CameraRunner } from './adapters/cameraRunner.js';
 import { openEventStore } from './adapters/eventStore.js';
-import { createFrameQueue } from './adapters/frameQueue.js';
+import { createFrameQueue, type QueuedFrame } from './adapters/frameQueue.js';
 import { createMqttLink } from './adapters/mqttLink.js';
 import { createSensorChannel, type SensorChannel } from './adapters/sensorChannel.js';
 import { startSensorHttpInput, type SensorHttpInput } from './adapters/sensorHttpInput.js';
 import { startSensorMqttInput, type SensorMqttInput } from './adapters/sensorMqttInput.js';
 import { createSource } from './adapters/sources/createSource.js';
 import type { EdgeConfig } from './config.js';
-import { createDetector, DetectorError, type Detector } from './detector.js';
+import { createDetector, DetectorError, type DetectionResult, type Detector } from './detector.js';
 import { createEdgeMetrics } from './metrics.js';
 
 export interface Agent {
@@ -155,32 +155,51 @@ export async function startAgent(config: EdgeConfig, options: { logger: Logger; 
     }
   }
 
+  type Started = { item: QueuedFrame; result: Promise<DetectionResult> };
+  const begin = (active: Detector, item: QueuedFrame): Started => {
+    const result = active.detect(item.frame.bytes);
+    // Awaited in its turn below; a failure before then must not count as an unhandled rejection.
+    result.catch(() => undefined);
+    return { item, result };
+  };
+  const finish = async ({ item, result: pending }: Started): Promise<void> => {
+    const pipeline = pipelines.get(item.cameraId);
+    if (!pipeline) return;
+    try {
+      const result = await pending;
+      const trackStart = performance.now();
+      const events = await pipeline.process(result, item.frame.bytes, item.capturedAt);
+      const t = result.timings;
+      metrics.inferenceSeconds.observe(labels, t.inferenceMs / 1000);
+      for (const [stage, ms] of [['decode', t.decodeMs], ['preprocess', t.preprocessMs], ['inference', t.inferenceMs], ['postprocess', t.postprocessMs], ['track', performance.now() - trackStart]] as const) {
+        metrics.stageSeconds.observe({ ...labels, stage }, ms / 1000);
+      }
+      const now = Date.now();
+      frameTimes.set(item.cameraId, [...(frameTimes.get(item.cameraId) ?? []).filter((at) => now - at < FPS_WINDOW_MS), now]);
+      frameErrors.delete(item.cameraId);
+      for (const event of events) appendEvent(event);
+    } catch (error) {
+      const code = error instanceof DetectorError ? error.code : 'FRAME_FAILED';
+      metrics.framesFailed.inc({ ...labels, camera_id: item.cameraId, code });
+      frameErrors.set(item.cameraId, (error as Error).message.slice(0, 500));
+      logger.warn({ cameraId: item.cameraId, frame: item.frame.label, code, err: (error as Error).message }, 'frame skipped');
+    }
+  };
+  // One frame ahead: while the model runs a frame on the main thread, sharp decodes the next one on
+  // libuv's threads (a second core on the gateway). Frames still finish in the order taken.
   const work = async (active: Detector): Promise<void> => {
+    let current: Started | undefined;
     for (;;) {
       metrics.queueDepth.set(labels, queue.depth());
-      const item = await queue.next();
-      if (!item) return;
-      const pipeline = pipelines.get(item.cameraId);
-      if (!pipeline) continue;
-      try {
-        const result = await active.detect(item.frame.bytes);
-        const trackStart = performance.now();
-        const events = await pipeline.process(result, item.frame.bytes, item.capturedAt);
-        const t = result.timings;
-        metrics.inferenceSeconds.observe(labels, t.inferenceMs / 1000);
-        for (const [stage, ms] of [['decode', t.decodeMs], ['preprocess', t.preprocessMs], ['inference', t.inferenceMs], ['postprocess', t.postprocessMs], ['track', performance.now() - trackStart]] as const) {
-          metrics.stageSeconds.observe({ ...labels, stage }, ms / 1000);
-        }
-        const now = Date.now();
-        frameTimes.set(item.cameraId, [...(frameTimes.get(item.cameraId) ?? []).filter((at) => now - at < FPS_WINDOW_MS), now]);
-        frameErrors.delete(item.cameraId);
-        for (const event of events) appendEvent(event);
-      } catch (error) {
-        const code = error instanceof DetectorError ? error.code : 'FRAME_FAILED';
-        metrics.framesFailed.inc({ ...labels, camera_id: item.cameraId, code });
-        frameErrors.set(item.cameraId, (error as Error).message.slice(0, 500));
-        logger.warn({ cameraId: item.cameraId, frame: item.frame.label, code, err: (error as Error).message }, 'frame skipped');
+      if (!current) {
+        const item = await queue.next();
+        if (!item) return;
+        current = begin(active, item);
       }
+      const following = queue.poll();
+      const ahead = following ? begin(active, following) : undefined;
+      await finish(current);
+      current = ahead;
     }
   };
   const worker = detector ? work(detector) : Promise.resolve();

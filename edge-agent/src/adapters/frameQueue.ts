@@ -58,6 +58,10 @@ export function createFrameQueue(perCamera: number, onDrop: (cameraId: string) =
         waiter = resolve;
       });
     },
+    /** The next frame if one is waiting, without waiting. */
+    poll(): QueuedFrame | undefined {
+      return take();
+    },
     depth(): number {
       let total = 0;
       for (const queue of queues.values()) total += queue.length;

@@ -49,6 +49,10 @@ export function createMqttLink(options: MqttLinkOptions, store: EventStore, will
     // The store is the session: everything unacknowledged is re-sent from it after a reconnect.
     clean: true,
     reconnectPeriod: options.reconnectMs,
+    // mqtt.js stops for good after a refused CONNACK. An unattended gateway must keep trying:
+    // "server unavailable" is the broker's identity store blinking, and even a refusal of its
+    // credentials may end when an operator fixes them on the server side.
+    reconnectOnConnackError: true,
     connectTimeout: 10_000,
     keepalive: 30,
     ...(options.username !== undefined ? { username: options.username } : {}),

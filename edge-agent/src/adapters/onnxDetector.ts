@@ -59,7 +59,10 @@ export interface DetectionResult {
 
 export interface Detector {
   readonly model: ModelInfo;
-  /** Runs on encoded image bytes (JPEG, PNG, WebP). */
+  /**
+   * Runs on encoded image bytes (JPEG, PNG, WebP). Calls may overlap: each frame is decoded as soon
+   * as it is handed over, and frames go through the model one at a time, in call order.
+   */
   detect(image: Uint8Array, overrides?: { scoreThreshold?: number }): Promise<DetectionResult>;
   /** Runs on an already decoded RGB frame (e.g. from an ffmpeg pipe); resized in JS like OpenCV's INTER_LINEAR. */
   detectFrame(frame: RawFrame, overrides?: { scoreThreshold?: number }): Promise<DetectionResult>;
@@ -140,17 +143,23 @@ export async function createDetector(options: DetectorOptions): Promise<Detector
 
   return {
     model,
-    detect: (image, overrides) =>
-      exclusive(async () => {
-        const t0 = performance.now();
-        const frame = await decodeFrame(image, opts.maxInputPixels);
+    detect: (image, overrides) => {
+      // Decoding starts at once, on libuv's threads, while an earlier frame may still be in the
+      // model (onnxruntime-node runs on the main thread); frames still enter the model in call order.
+      const t0 = performance.now();
+      const decoded = decodeFrame(image, opts.maxInputPixels).then((frame) => ({ frame, decodeMs: performance.now() - t0 }));
+      // Its failure is reported when its turn comes; until then it must not count as unhandled.
+      decoded.catch(() => undefined);
+      return exclusive(async () => {
+        const { frame, decodeMs } = await decoded;
         const t1 = performance.now();
         const { tensor, letterbox } = frameToTensor(frame, model.inputWidth, model.inputHeight, input);
         const t2 = performance.now();
         const r = await infer(tensor, letterbox, overrides?.scoreThreshold ?? opts.scoreThreshold);
-        const timings = { decodeMs: t1 - t0, preprocessMs: t2 - t1, inferenceMs: r.inferenceMs, postprocessMs: r.postprocessMs };
+        const timings = { decodeMs, preprocessMs: t2 - t1, inferenceMs: r.inferenceMs, postprocessMs: r.postprocessMs };
         return { detections: r.detections, width: frame.width, height: frame.height, timings };
-      }),
+      });
+    },
     detectFrame: (frame, overrides) =>
       exclusive(async () => {
         const t0 = performance.now();

@@ -45,6 +45,8 @@ export function startSensorMqttInput(options: SensorMqttInputOptions, hooks: Sen
     // Subscribed in the connect handler instead, where a refused subscription is seen each time.
     resubscribe: false,
     reconnectPeriod: options.reconnectMs,
+    // mqtt.js stops for good after a refused CONNACK; the local broker may refuse while it starts.
+    reconnectOnConnackError: true,
     connectTimeout: 10_000,
     keepalive: 30,
     ...(options.username !== undefined ? { username: options.username } : {}),

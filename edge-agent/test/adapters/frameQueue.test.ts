@@ -24,4 +24,12 @@ describe('frame queue', () => {
     queue.close();
     assert.equal(await last, undefined);
   });
+
+  it('gives the next waiting frame without waiting, or nothing', async () => {
+    const queue = createFrameQueue(2, () => assert.fail('nothing to drop'));
+    assert.equal(queue.poll(), undefined);
+    queue.push(frame('cam', 'x'));
+    assert.equal(queue.poll()?.frame.label, 'x');
+    assert.equal(queue.depth(), 0);
+  });
 });

@@ -59,6 +59,34 @@ describe('onnx detector (shipped model, onnxruntime-node, sharp)', function () {
     assert.deepEqual(b.detections, a.detections);
   });
 
+  it('takes overlapping calls, decoding ahead, and answers each in call order with its own frame', async () => {
+    const frames = heldOut.slice(0, 6).map((name) => readFileSync(join(HELDOUT_DIR, 'images', name)));
+    const alone = [];
+    for (const bytes of frames) alone.push(await detector.detect(bytes));
+    const finished: number[] = [];
+    const together = await Promise.all(frames.map((bytes, i) => detector.detect(bytes).then((result) => (finished.push(i), result))));
+    assert.deepEqual(finished, [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(together.map((r) => [r.width, r.height, r.detections]), alone.map((r) => [r.width, r.height, r.detections]));
+  });
+
+  it('reports a frame that fails to decode in its turn, without disturbing the frames around it', async () => {
+    const good = readFileSync(join(HELDOUT_DIR, 'images', heldOut[0] as string));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // The empty frame fails at once, while the frame before it is still in the model.
+      const [first, bad, last] = [detector.detect(good), detector.detect(new Uint8Array(0)), detector.detect(good)];
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok((await first).width > 0);
+      await assert.rejects(bad, failsWith('IMAGE_INVALID', /empty/));
+      assert.ok((await last).width > 0);
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('accepts an Ultralytics-style model whose metadata are Python reprs', async () => {
     const path = writeModel(
       'ultralytics-style.onnx',
