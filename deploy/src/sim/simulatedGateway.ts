@@ -16,7 +16,12 @@ export interface SimulatedGateway {
  * A gateway as the broker sees one: its own identity, a retained online status, a Last Will
  * that marks it offline, and QoS 1 events. Drives demos, end-to-end tests and load.
  */
-export async function connectSimulatedGateway(brokerUrl: string, credentials: GatewayCredentials): Promise<SimulatedGateway> {
+export async function connectSimulatedGateway(
+  brokerUrl: string,
+  credentials: GatewayCredentials,
+  /** Errors after the first connection (a refused reconnect, a lost socket); it keeps reconnecting. */
+  onError: (error: Error) => void = (error) => process.emitWarning(`simulated gateway ${credentials.gatewayId}: ${error.message}`),
+): Promise<SimulatedGateway> {
   const { gatewayId, password } = credentials;
   const status = (state: 'online' | 'offline') =>
     gatewayStatusCodec.encode({ schema: 'gateway-status/v1', gatewayId, state, at: new Date().toISOString(), agentVersion: 'simulated' });
@@ -27,8 +32,12 @@ export async function connectSimulatedGateway(brokerUrl: string, credentials: Ga
     protocolVersion: 4,
     clean: false,
     reconnectPeriod: 1000,
+    // mqtt.js stops for good after a refused CONNACK; "server unavailable" (the broker cannot
+    // reach its identity store for a moment) must be retried like a lost connection.
+    reconnectOnConnackError: true,
     will: { topic: mqttTopics.gatewayStatus(gatewayId), payload: status('offline'), qos: 1, retain: true },
   });
+  client.on('error', onError);
   await client.publishAsync(mqttTopics.gatewayStatus(gatewayId), status('online'), { qos: 1, retain: true });
   return {
     publish: async (event) => {
