@@ -31,13 +31,18 @@ export const Incident = Type.Object(
 );
 export type Incident = Static<typeof Incident>;
 
-/** Kafka `incidents`, key = incidentId; exactly one message per change of an incident. */
+/**
+ * Kafka `incidents`, key = incidentId; exactly one message per announced change of an incident.
+ * Status changes and `cleared` reports are announced one each; the plain sightings of an incident
+ * that one stream-processor batch decides are announced as one `updated` carrying the state after
+ * them (and the raising source's last sighting among them as its own `updated`).
+ */
 export const IncidentEvent = Type.Object(
   {
     schema: Type.Literal(INCIDENT_EVENT_SCHEMA),
     eventId: UuidV7('Id of this change; consumers de-duplicate on it'),
     change: StringEnum(INCIDENT_CHANGES),
-    version: Type.Integer({ minimum: 1, description: 'Increases by one with every change of this incident' }),
+    version: Type.Integer({ minimum: 1, description: 'Increases by one with every announced change of this incident' }),
     at: UtcTimestamp('When the change was decided'),
     cause: Type.Optional(
       Type.Object(

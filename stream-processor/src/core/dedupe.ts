@@ -47,8 +47,9 @@ export function decide(sighting: Sighting, nearby: readonly IncidentState[], set
   const { event } = sighting;
   const reach = reachM(event, settings);
   const inReach = nearby
-    .filter((incident) => incident.kind === event.kind && distanceM(incident.location, event.location) <= reach)
-    .map((incident) => ({ incident, distance: distanceM(incident.location, event.location) }));
+    .filter((incident) => incident.kind === event.kind)
+    .map((incident) => ({ incident, distance: distanceM(incident.location, event.location) }))
+    .filter(({ distance }) => distance <= reach);
   const live = inReach
     .filter(({ incident }) => incident.status !== 'closed')
     .sort((a, b) => a.distance - b.distance || a.incident.firstSeenAt.localeCompare(b.incident.firstSeenAt) || a.incident.incidentId.localeCompare(b.incident.incidentId))[0]?.incident;

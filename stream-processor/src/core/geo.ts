@@ -2,8 +2,8 @@ import { encodeGeohash, GEO_CELL_PRECISION, type GeoPoint } from '@gridsight/con
 
 const EARTH_RADIUS_M = 6_371_008.8;
 // A geohash of precision p splits longitude into 2^ceil(5p/2) and latitude into 2^floor(5p/2) bands.
-const LON_STEP = 360 / 2 ** Math.ceil((5 * GEO_CELL_PRECISION) / 2);
-const LAT_STEP = 180 / 2 ** Math.floor((5 * GEO_CELL_PRECISION) / 2);
+const lonStep = (precision: number): number => 360 / 2 ** Math.ceil((5 * precision) / 2);
+const latStep = (precision: number): number => 180 / 2 ** Math.floor((5 * precision) / 2);
 
 const radians = (degrees: number): number => (degrees * Math.PI) / 180;
 
@@ -16,11 +16,14 @@ export function distanceM(a: GeoPoint, b: GeoPoint): number {
 }
 
 /**
- * The geo cells (geoCellKey precision) that a circle of `radiusM` around `point` touches, sorted.
- * Any incident within the radius lies in one of them, so locking and searching these cells is
- * enough to see (and serialise with) every neighbour, across cell borders too.
+ * The geohash cells (by default of geoCellKey's precision) that a circle of `radiusM` around
+ * `point` touches, sorted. Any incident within the radius lies in one of them, so locking and
+ * searching these cells is enough to see (and serialise with) every neighbour, across cell
+ * borders too.
  */
-export function cellsWithin(point: GeoPoint, radiusM: number): string[] {
+export function cellsWithin(point: GeoPoint, radiusM: number, precision = GEO_CELL_PRECISION): string[] {
+  const LAT_STEP = latStep(precision);
+  const LON_STEP = lonStep(precision);
   const dLat = (radiusM / EARTH_RADIUS_M) * (180 / Math.PI);
   const cosLat = Math.max(Math.cos(radians(point.lat)), 1e-6);
   const dLon = Math.min(180, dLat / cosLat);
@@ -32,7 +35,7 @@ export function cellsWithin(point: GeoPoint, radiusM: number): string[] {
     for (let lonBand = Math.floor((point.lon - dLon + 180) / LON_STEP); lonBand <= Math.floor((point.lon + dLon + 180) / LON_STEP); lonBand++) {
       // Longitude wraps at the antimeridian.
       const lon = ((((lonBand + 0.5) * LON_STEP) % 360) + 360) % 360 - 180;
-      cells.add(encodeGeohash(lat, lon, GEO_CELL_PRECISION));
+      cells.add(encodeGeohash(lat, lon, precision));
     }
   }
   return [...cells].sort();

@@ -1,10 +1,11 @@
 import { anomalyEventCodec } from '@gridsight/contracts';
 import { writeOutbox, type OutboxMessage } from '@gridsight/service-kit';
 import type { ClientBase } from 'pg';
+import { coalesceChanges, type DecidedChange } from '../core/announcements.js';
 import { decide, type DedupeSettings } from '../core/dedupe.js';
 import { cellsWithin } from '../core/geo.js';
 import { gridCellOf } from '../core/gridCell.js';
-import type { IncidentState } from '../core/incidentState.js';
+import { createIncidentIndex } from '../core/incidentIndex.js';
 import { lockCells } from '../adapters/db/cellLocks.js';
 import { insertDetections, storedEventIds, type DetectionRow } from '../adapters/db/detectionsStore.js';
 import { loadGridCellsAround } from '../adapters/db/gridCellsStore.js';
@@ -26,13 +27,15 @@ export interface AnomalyOutcome {
   /** detected/updated events merged into an incident that already existed. */
   merged: number;
   opened: number;
+  /** Announcements written: a run of sightings of one incident in the batch is one (see coalesceChanges). */
   changes: number;
 }
 
 /**
  * One transaction for a batch of `anomaly-events`: lock the cells around every event, skip the
  * events already stored, decide the rest in time order against the incidents loaded under those
- * locks, then write detections, incidents, and the incident and DLQ messages to the outbox.
+ * locks, then write detections, incidents, and the incident and DLQ messages to the outbox
+ * (the batch's sightings of one incident coalesced, see coalesceChanges).
  * Nothing is kept in memory between batches, so a rebalance or restart starts from the database.
  */
 export async function handleAnomalyEvents(client: ClientBase, records: readonly RecordIn[], context: AnomalyContext): Promise<AnomalyOutcome> {
@@ -41,52 +44,47 @@ export async function handleAnomalyEvents(client: ClientBase, records: readonly 
   const lockRadiusM = context.dedupe.mergeRadiusM + context.dedupe.accuracyCapM;
 
   const events = [...new Map(valid.map(({ value }) => [value.eventId.toLowerCase(), value])).values()];
-  const cellsOf = new Map(events.map((e) => [e.eventId, cellsWithin(e.location, lockRadiusM)]));
-  const cells = [...new Set([...cellsOf.values()].flat())].sort();
+  const cells = [...new Set(events.flatMap((e) => cellsWithin(e.location, lockRadiusM)))].sort();
   await lockCells(client, cells);
 
   const stored = await storedEventIds(client, events.map((e) => e.eventId));
   const fresh = events
     .filter((e) => !stored.has(e.eventId.toLowerCase()))
-    .sort((a, b) => Date.parse(a.observedAt) - Date.parse(b.observedAt) || a.eventId.localeCompare(b.eventId));
+    .map((event) => ({ event, at: Date.parse(event.observedAt), id: event.eventId.toLowerCase() }))
+    .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map(({ event }) => event);
   outcome.duplicates = valid.length - fresh.length;
 
   const snapshots = fresh.flatMap((e) => (e.snapshot ? [{ eventId: e.eventId, ...snapshotFromBase64(e.snapshot) }] : []));
   const snapshotIds = await storeSnapshots(client, snapshots);
   const snapshotOf = new Map(snapshots.map((s) => [s.eventId, snapshotIds.get(s.sha256)]));
 
-  const byCell = new Map<string, Map<string, IncidentState>>();
-  const remember = (incident: IncidentState): void => {
-    let cell = byCell.get(incident.geoCell);
-    if (!cell) byCell.set(incident.geoCell, (cell = new Map()));
-    cell.set(incident.incidentId, incident);
-  };
   const kinds = [...new Set(fresh.map((e) => e.kind))];
-  for (const incident of await loadIncidentsInCells(client, cells, kinds, context.repeatWindowDays)) remember(incident);
+  const index = createIncidentIndex(await loadIncidentsInCells(client, cells, kinds, context.repeatWindowDays));
   const gridCells = await loadGridCellsAround(client, fresh.map((e) => e.location));
 
   const detections: DetectionRow[] = [];
-  const changed = new Map<string, IncidentState>();
-  const messages: OutboxMessage[] = [];
-  const decidedAt = context.now();
+  const decided: DecidedChange[] = [];
   for (const event of fresh) {
-    const nearby = cellsOf.get(event.eventId)!.flatMap((cell) => [...(byCell.get(cell)?.values() ?? [])]);
+    const nearby = index.near(event.location, lockRadiusM, event.kind);
     const snapshotId = snapshotOf.get(event.eventId);
     const cellId = gridCellOf(event.location, gridCells);
     const decision = decide({ event, ...(snapshotId ? { snapshotId } : {}), ...(cellId ? { cellId } : {}) }, nearby, context.dedupe);
     detections.push({ event, ...(snapshotId ? { snapshotId } : {}), ...(cellId ? { cellId } : {}), ...(decision.incidentId ? { incidentId: decision.incidentId } : {}) });
     if (!decision.change) continue;
     const { change, incident } = decision.change;
-    remember(incident);
-    changed.set(incident.incidentId, incident);
-    messages.push(incidentMessage(change, incident, event, decidedAt, context.incidentsTopic));
-    outcome.changes++;
+    index.put(incident);
+    decided.push({ change, incident, cause: event });
     if (change === 'opened') outcome.opened++;
     else if (event.type !== 'cleared') outcome.merged++;
   }
+  const { announcements, latest } = coalesceChanges(decided);
+  const decidedAt = context.now();
+  const messages: OutboxMessage[] = announcements.map((a) => incidentMessage(a.change, a.incident, a.cause, decidedAt, context.incidentsTopic));
+  outcome.changes = announcements.length;
 
   outcome.stored = await insertDetections(client, detections);
-  await saveIncidents(client, [...changed.values()]);
+  await saveIncidents(client, [...latest.values()]);
   await writeOutbox(client, [...messages, ...dlq]);
   return outcome;
 }

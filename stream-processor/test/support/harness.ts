@@ -23,8 +23,9 @@ export async function createTopics(admin: Admin): Promise<Topics> {
     incidents: uniqueName('gs-sp-incidents'),
     dlq: uniqueName('gs-sp-dlq'),
   };
+  // Not waitForLeaders: kafkajs gives up on the first "does not host this topic-partition" that a
+  // busy broker answers right after creating (or after deleting other topics), so poll instead.
   await admin.createTopics({
-    waitForLeaders: true,
     topics: [
       { topic: topics.anomalyEvents, numPartitions: 6, replicationFactor: 1 },
       { topic: topics.sensorTelemetry, numPartitions: 3, replicationFactor: 1 },
@@ -33,6 +34,11 @@ export async function createTopics(admin: Admin): Promise<Topics> {
       { topic: topics.incidents, numPartitions: 3, replicationFactor: 1 },
       { topic: topics.dlq, numPartitions: 1, replicationFactor: 1 },
     ],
+  });
+  const names = Object.values(topics);
+  await waitFor('leaders for the new topics', async () => {
+    const metadata = await admin.fetchTopicMetadata({ topics: names });
+    return metadata.topics.length === names.length && metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
   });
   return topics;
 }
