@@ -79,7 +79,8 @@ async function waitFor(what: string, condition: () => Promise<boolean>, timeoutM
 
 async function writeReport(report: SoakReport, samples: MemorySample[], outDir: string): Promise<void> {
   await mkdir(outDir, { recursive: true });
-  const raw = samples.map((s) => ({ service: s.service, atS: Math.round(s.atS), rssMb: Number((s.rssBytes / 2 ** 20).toFixed(1)), heapUsedMb: s.heapUsedBytes === undefined ? undefined : Number((s.heapUsedBytes / 2 ** 20).toFixed(1)) }));
+  const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : Number((bytes / 2 ** 20).toFixed(1)));
+  const raw = samples.map((s) => ({ service: s.service, atS: Math.round(s.atS), rssMb: mb(s.rssBytes), heapUsedMb: mb(s.heapUsedBytes), heapTotalMb: mb(s.heapTotalBytes), externalMb: mb(s.externalBytes) }));
   await writeFile(join(outDir, 'soak.json'), `${JSON.stringify({ ...report, samples: raw }, null, 2)}\n`);
   await writeFile(join(outDir, 'soak.md'), soakMarkdown(report));
 }

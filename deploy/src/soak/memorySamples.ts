@@ -6,6 +6,9 @@ export interface MemorySample {
   atS: number;
   rssBytes: number;
   heapUsedBytes?: number;
+  /** What V8 has reserved for the heap, and memory outside it (Buffers, native modules): where RSS goes when heap used stays flat. */
+  heapTotalBytes?: number;
+  externalBytes?: number;
 }
 
 export interface MemorySummary {
@@ -15,6 +18,10 @@ export interface MemorySummary {
   /** Least-squares trend after the warm-up, in MB per hour; absent with fewer than two samples past it. */
   rssSlopeMbPerHour?: number;
   heapSlopeMbPerHour?: number;
+  heapTotalMb?: { first: number; last: number; max: number };
+  externalMb?: { first: number; last: number; max: number };
+  heapTotalSlopeMbPerHour?: number;
+  externalSlopeMbPerHour?: number;
 }
 
 const MB = 1024 * 1024;
@@ -24,15 +31,20 @@ const round = (value: number, digits = 1): number => Number(value.toFixed(digits
  * Memory readings from a service's Prometheus text: prom-client's default process and heap gauges,
  * whatever prefix the service gives them.
  */
-export function memoryFromMetrics(text: string): { rssBytes: number; heapUsedBytes?: number } | undefined {
+export function memoryFromMetrics(text: string): Omit<MemorySample, 'service' | 'atS'> | undefined {
   const gauge = (suffix: string): number | undefined => {
     const match = new RegExp(`^\\w*${suffix}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
     return match ? Number(match[1]) : undefined;
   };
   const rssBytes = gauge('process_resident_memory_bytes');
   if (rssBytes === undefined) return undefined;
-  const heapUsedBytes = gauge('nodejs_heap_size_used_bytes');
-  return heapUsedBytes === undefined ? { rssBytes } : { rssBytes, heapUsedBytes };
+  const reading: Omit<MemorySample, 'service' | 'atS'> = { rssBytes };
+  const optional = { heapUsedBytes: 'nodejs_heap_size_used_bytes', heapTotalBytes: 'nodejs_heap_size_total_bytes', externalBytes: 'nodejs_external_memory_bytes' } as const;
+  for (const [key, suffix] of Object.entries(optional)) {
+    const value = gauge(suffix);
+    if (value !== undefined) reading[key as keyof typeof optional] = value;
+  }
+  return reading;
 }
 
 /** Resident set size from /proc/<pid>/status, for a process whose /metrics does not answer. */
@@ -44,7 +56,6 @@ export function rssFromProcStatus(status: string): number | undefined {
 export function summariseMemory(samples: readonly MemorySample[], warmupS: number): MemorySummary | undefined {
   if (samples.length === 0) return undefined;
   const ordered = [...samples].sort((a, b) => a.atS - b.atS);
-  const rss = ordered.map((s) => s.rssBytes / MB);
   const settled = ordered.filter((s) => s.atS >= warmupS);
   const perHour = (pick: (s: MemorySample) => number | undefined): number | undefined => {
     const points = settled.flatMap((s) => {
@@ -54,15 +65,26 @@ export function summariseMemory(samples: readonly MemorySample[], warmupS: numbe
     const slope = leastSquaresSlope(points);
     return slope === undefined ? undefined : round(slope);
   };
-  const summary: MemorySummary = {
-    samples: ordered.length,
-    rssMb: { first: round(rss[0]!), last: round(rss.at(-1)!), max: round(Math.max(...rss)) },
+  const range = (pick: (s: MemorySample) => number | undefined) => {
+    const values = ordered.flatMap((s) => {
+      const value = pick(s);
+      return value === undefined ? [] : [value / MB];
+    });
+    return values.length === 0 ? undefined : { first: round(values[0]!), last: round(values.at(-1)!), max: round(Math.max(...values)) };
   };
-  const heap = ordered.flatMap((s) => (s.heapUsedBytes === undefined ? [] : [s.heapUsedBytes / MB]));
-  if (heap.length > 0) summary.heapUsedMb = { first: round(heap[0]!), last: round(heap.at(-1)!), max: round(Math.max(...heap)) };
+  const summary: MemorySummary = { samples: ordered.length, rssMb: range((s) => s.rssBytes)! };
+  const optional = {
+    heapUsedMb: [(s: MemorySample) => s.heapUsedBytes, 'heapSlopeMbPerHour'],
+    heapTotalMb: [(s: MemorySample) => s.heapTotalBytes, 'heapTotalSlopeMbPerHour'],
+    externalMb: [(s: MemorySample) => s.externalBytes, 'externalSlopeMbPerHour'],
+  } as const;
   const rssSlope = perHour((s) => s.rssBytes);
   if (rssSlope !== undefined) summary.rssSlopeMbPerHour = rssSlope;
-  const heapSlope = perHour((s) => s.heapUsedBytes);
-  if (heapSlope !== undefined) summary.heapSlopeMbPerHour = heapSlope;
+  for (const [rangeKey, [pick, slopeKey]] of Object.entries(optional)) {
+    const values = range(pick);
+    if (values) summary[rangeKey as keyof typeof optional] = values;
+    const slope = perHour(pick);
+    if (slope !== undefined) summary[slopeKey] = slope;
+  }
   return summary;
 }

@@ -111,6 +111,16 @@ export function soakMarkdown(report: SoakReport): string {
         `${mb(s.heapUsedMb?.first)} / ${mb(s.heapUsedMb?.last)} / ${mb(s.heapUsedMb?.max)} | ${signed(s.heapSlopeMbPerHour)} | ${s.withinBound ? 'yes' : '**no**'} |`,
     ),
     '',
+    'Where RSS goes when heap used stays flat: what V8 has reserved for its heap, and memory outside it (Buffers, sockets, native modules).',
+    '',
+    '| service | heap total first / last / max (MB) | heap total slope (MB/h) | external first / last / max (MB) | external slope (MB/h) |',
+    '|---|---|---|---|---|',
+    ...Object.entries(report.services).map(
+      ([name, s]) =>
+        `| ${name} | ${mb(s.heapTotalMb?.first)} / ${mb(s.heapTotalMb?.last)} / ${mb(s.heapTotalMb?.max)} | ${signed(s.heapTotalSlopeMbPerHour)} | ` +
+        `${mb(s.externalMb?.first)} / ${mb(s.externalMb?.last)} / ${mb(s.externalMb?.max)} | ${signed(s.externalSlopeMbPerHour)} |`,
+    ),
+    '',
     '| delivery | count |',
     '|---|---|',
     `| published by the gateways | ${delivery.published} |`,

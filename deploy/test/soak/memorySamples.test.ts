@@ -10,10 +10,11 @@ describe('memory samples', () => {
       '# TYPE gridsight_broker_process_resident_memory_bytes gauge',
       'gridsight_broker_process_resident_memory_bytes 125829120',
       'gridsight_broker_nodejs_heap_size_total_bytes 60000000',
+      'gridsight_broker_nodejs_external_memory_bytes 3145728',
       'gridsight_broker_nodejs_heap_size_used_bytes 41943040',
       'gridsight_broker_nodejs_heap_space_size_used_bytes{space="old"} 1000',
     ].join('\n');
-    assert.deepEqual(memoryFromMetrics(text), { rssBytes: 125829120, heapUsedBytes: 41943040 });
+    assert.deepEqual(memoryFromMetrics(text), { rssBytes: 125829120, heapUsedBytes: 41943040, heapTotalBytes: 60000000, externalBytes: 3145728 });
   });
 
   it('has no reading when the gauge is missing', () => {
@@ -29,17 +30,21 @@ describe('memory samples', () => {
   it('summarises first, last and max and leaves the warm-up out of the slope', () => {
     // 60 MB jump during the first minute, then 10 MB over the next hour.
     const samples: MemorySample[] = [
-      { service: 'broker', atS: 0, rssBytes: 100 * MB, heapUsedBytes: 20 * MB },
+      { service: 'broker', atS: 0, rssBytes: 100 * MB, heapUsedBytes: 20 * MB, externalBytes: 2 * MB },
       { service: 'broker', atS: 30, rssBytes: 160 * MB, heapUsedBytes: 40 * MB },
       { service: 'broker', atS: 60, rssBytes: 160 * MB, heapUsedBytes: 30 * MB },
       { service: 'broker', atS: 1860, rssBytes: 165 * MB, heapUsedBytes: 30 * MB },
-      { service: 'broker', atS: 3660, rssBytes: 170 * MB, heapUsedBytes: 30 * MB },
+      { service: 'broker', atS: 3660, rssBytes: 170 * MB, heapUsedBytes: 30 * MB, externalBytes: 4 * MB },
     ];
     const summary = summariseMemory(samples, 60)!;
     assert.deepEqual(summary.rssMb, { first: 100, last: 170, max: 170 });
     assert.deepEqual(summary.heapUsedMb, { first: 20, last: 30, max: 40 });
     assert.equal(summary.rssSlopeMbPerHour, 10);
     assert.equal(summary.heapSlopeMbPerHour, 0);
+    // Only readings that carry it count: two for the range, and past the warm-up one, too few for a slope.
+    assert.deepEqual(summary.externalMb, { first: 2, last: 4, max: 4 });
+    assert.equal(summary.externalSlopeMbPerHour, undefined);
+    assert.equal(summary.heapTotalMb, undefined);
     assert.equal(summary.samples, 5);
   });
 
