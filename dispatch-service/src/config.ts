@@ -4,6 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import { ANOMALY_KINDS, KAFKA_TOPICS, StringEnum, TICKET_PRIORITIES, type AnomalyKind } from '@gridsight/contracts';
 import { ConfigError, loadEnvConfig } from '@gridsight/service-kit';
 import { DEFAULT_SLA_TABLE, type SlaRule, type SlaTable } from './core/slaPolicy.js';
+import type { RetryPolicy } from './core/poisonPolicy.js';
 import { isValidTimeZone } from './core/shifts.js';
 
 const Port = (defaultPort: number, description: string) => Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort, description });
@@ -16,12 +17,25 @@ export const DispatchEnv = Type.Object({
   GRIDSIGHT_DISPATCH_TICKET_EVENTS_TOPIC: Type.String({ default: KAFKA_TOPICS.ticketEvents, minLength: 1, description: 'Topic the outbox announces ticket transitions on' }),
   GRIDSIGHT_DISPATCH_DLQ_TOPIC: Type.String({ default: KAFKA_TOPICS.anomalyEventsDlq, minLength: 1, description: 'Where malformed incident events go, with the reason' }),
   GRIDSIGHT_DISPATCH_ANOMALY_EVENTS_TOPIC: Type.String({ default: KAFKA_TOPICS.anomalyEvents, minLength: 1, description: 'Topic Open311 citizen reports enter the pipeline on' }),
+  GRIDSIGHT_DISPATCH_INCIDENT_MAX_ATTEMPTS: Type.Integer({
+    minimum: 1,
+    maximum: 100,
+    default: 6,
+    description: 'Attempts at an incident event that fails while the database answers, before it goes to the dead-letter topic',
+  }),
+  GRIDSIGHT_DISPATCH_INCIDENT_RETRY_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 500, description: 'First retry delay of a failed incident event; doubles per attempt, at most 30 s' }),
   GRIDSIGHT_DISPATCH_HTTP_HOST: Type.String({ default: '127.0.0.1', description: 'Address the worker API and web app listen on' }),
   GRIDSIGHT_DISPATCH_HTTP_PORT: Port(8080, 'Port of the worker API and web app'),
   GRIDSIGHT_DISPATCH_OPS_PORT: Port(9303, 'Port of /health and /metrics'),
   GRIDSIGHT_DISPATCH_PUBLIC_URL: Type.String({ default: '', description: 'Base URL clients reach the service at (photo links); empty: relative links' }),
   GRIDSIGHT_TOKEN_PRIVATE_KEY_FILE: Type.String({ minLength: 1, description: 'PEM (PKCS#8) EC P-256 private key that signs access tokens' }),
   GRIDSIGHT_TOKEN_TTL_S: Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600, default: 12 * 3600, description: 'Access token lifetime in seconds (a shift and some)' }),
+  GRIDSIGHT_DISPATCH_REVOCATION_CACHE_MS: Type.Integer({
+    minimum: 0,
+    maximum: 60_000,
+    default: 1000,
+    description: 'How long this instance trusts a token it checked against access_tokens; a revocation made through another instance takes effect within this time (0: check every request)',
+  }),
   GRIDSIGHT_DISPATCH_SLA: Type.String({
     default: '',
     description: 'JSON overriding the SLA per kind, e.g. {"bin_full":{"priority":"P2","acceptWithinMinutes":30,"resolveWithinMinutes":240}}',
@@ -51,9 +65,10 @@ const SlaOverride = Type.Object(Object.fromEntries(ANOMALY_KINDS.map((kind) => [
 export interface DispatchConfig {
   databaseUrl: string;
   kafka: { brokers: string[]; groupId: string; incidentsTopic: string; ticketEventsTopic: string; anomalyEventsTopic: string; dlqTopic: string };
+  incidentRetry: RetryPolicy;
   http: { host: string; port: number; publicUrl: string };
   opsPort: number;
-  tokens: { privateKeyPem: string; ttlSeconds: number };
+  tokens: { privateKeyPem: string; ttlSeconds: number; revocationCacheMs: number };
   sla: SlaTable;
   timeZone: string;
   nearbyRadiusM: number;
@@ -99,9 +114,10 @@ export function loadDispatchConfig(env: NodeJS.ProcessEnv): Readonly<DispatchCon
       anomalyEventsTopic: raw.GRIDSIGHT_DISPATCH_ANOMALY_EVENTS_TOPIC,
       dlqTopic: raw.GRIDSIGHT_DISPATCH_DLQ_TOPIC,
     },
+    incidentRetry: { maxAttempts: raw.GRIDSIGHT_DISPATCH_INCIDENT_MAX_ATTEMPTS, initialDelayMs: raw.GRIDSIGHT_DISPATCH_INCIDENT_RETRY_MS, maxDelayMs: 30_000 },
     http: { host: raw.GRIDSIGHT_DISPATCH_HTTP_HOST, port: raw.GRIDSIGHT_DISPATCH_HTTP_PORT, publicUrl: raw.GRIDSIGHT_DISPATCH_PUBLIC_URL.replace(/\/$/, '') },
     opsPort: raw.GRIDSIGHT_DISPATCH_OPS_PORT,
-    tokens: { privateKeyPem, ttlSeconds: raw.GRIDSIGHT_TOKEN_TTL_S },
+    tokens: { privateKeyPem, ttlSeconds: raw.GRIDSIGHT_TOKEN_TTL_S, revocationCacheMs: raw.GRIDSIGHT_DISPATCH_REVOCATION_CACHE_MS },
     sla: parseSlaTable(raw.GRIDSIGHT_DISPATCH_SLA),
     timeZone: raw.GRIDSIGHT_DISPATCH_TIME_ZONE,
     nearbyRadiusM: raw.GRIDSIGHT_DISPATCH_NEARBY_RADIUS_M,

@@ -6,6 +6,7 @@ export const DISPATCH_ERRORS = {
   DSP_BAD_REQUEST: { status: 400, retriable: false },
   DSP_UNAUTHENTICATED: { status: 401, retriable: false },
   DSP_TOKEN_EXPIRED: { status: 401, retriable: false },
+  DSP_TOKEN_REVOKED: { status: 401, retriable: false },
   DSP_FORBIDDEN: { status: 403, retriable: false },
   DSP_NOT_FOUND: { status: 404, retriable: false },
   DSP_TRANSITION_NOT_ALLOWED: { status: 409, retriable: false },

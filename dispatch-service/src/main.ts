@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { createLogger, createMetricsRegistry, createOutboxRelay, handleShutdown, startOpsServer } from '@gridsight/service-kit';
+import { createSessionStore } from './adapters/auth/sessions.js';
 import { createTokenService } from './adapters/auth/tokens.js';
 import { listenForTicketNotices } from './adapters/db/ticketNotices.js';
 import { buildHttpServer } from './adapters/http/server.js';
@@ -47,7 +48,9 @@ async function main(): Promise<void> {
     deadLetter: async (record, key) => {
       await producer.send({ topic: config.kafka.dlqTopic, acks: -1, messages: [{ key, value: JSON.stringify(record), headers: { 'error-code': record.reason.code } }] });
     },
-    counters: { processed: metrics.incidentsProcessed, invalid: metrics.incidentsInvalid },
+    databaseReachable: () => pool.query('SELECT 1').then(() => true, () => false),
+    retry: config.incidentRetry,
+    counters: { processed: metrics.incidentsProcessed, invalid: metrics.incidentsInvalid, deadLettered: metrics.incidentsDeadLettered },
   });
   const scheduler = createDeadlineScheduler({
     intervalMs: config.timerIntervalMs,
@@ -73,13 +76,15 @@ async function main(): Promise<void> {
     : undefined;
   const notices = listenForTicketNotices(config.databaseUrl, logger);
   const tokens = createTokenService({ privateKeyPem: config.tokens.privateKeyPem, ttlSeconds: config.tokens.ttlSeconds });
+  const sessions = createSessionStore({ pool, cacheMs: config.tokens.revocationCacheMs });
   const app = await buildHttpServer({
     workflows: deps,
     tokens,
+    sessions,
     photoMaxBytes: config.photoMaxBytes,
     publicUrl: config.http.publicUrl,
     logger,
-    plugins: [streamRoute(notices), webAppRoutes()],
+    plugins: [streamRoute(notices, pool), webAppRoutes()],
   });
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe({ route: request.routeOptions.url ?? 'unknown', status: `${Math.floor(reply.statusCode / 100)}xx` }, reply.elapsedTime / 1000);
@@ -87,9 +92,11 @@ async function main(): Promise<void> {
 
   await producer.connect();
   relay.start();
-  await consumer.start();
+  // Deadlines need only the database: after a crash they fire while the consumer still waits for
+  // the group to drop the dead member (up to its session timeout).
   scheduler.start();
   webhooks.start();
+  await consumer.start();
   await notifier?.start();
   await app.listen({ host: config.http.host, port: config.http.port });
   const ops = await startOpsServer({

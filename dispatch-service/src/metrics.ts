@@ -4,6 +4,12 @@ export function createDispatchMetrics(registry: Registry) {
   return {
     incidentsProcessed: new Counter({ name: 'gridsight_dispatch_incident_events_total', help: 'Incident events handled, by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
     incidentsInvalid: new Counter({ name: 'gridsight_dispatch_incident_events_invalid_total', help: 'Incident events skipped as malformed', registers: [registry] }),
+    incidentsDeadLettered: new Counter({
+      name: 'gridsight_dispatch_incident_events_dead_lettered_total',
+      help: 'Valid incident events sent to the dead-letter topic after bounded retries, by error code',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     deadlinesFired: new Counter({ name: 'gridsight_dispatch_deadlines_fired_total', help: 'Durable timers fired, by effect', labelNames: ['effect'] as const, registers: [registry] }),
     httpDuration: new Histogram({
       name: 'gridsight_dispatch_http_request_duration_seconds',

@@ -117,11 +117,47 @@ describe('dispatch-service process (real Kafka and PostgreSQL)', function () {
 
     // The same group as before the crash: the restarted instances resume from its committed offsets.
     services.push(startService({ ...env, GRIDSIGHT_DISPATCH_KAFKA_GROUP: group }), startService({ ...env, GRIDSIGHT_DISPATCH_KAFKA_GROUP: group }));
-    await waitFor('the escalation after the restart', async () => (await auditTrail(world.pool, ticket.ticket_id)).some((e) => e.startsWith('escalated')));
+    // Two cold starts at once on a loaded 2-core machine can take most of a minute.
+    await waitFor('the escalation after the restart', async () => (await auditTrail(world.pool, ticket.ticket_id)).some((e) => e.startsWith('escalated')), 90_000);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const trail = await auditTrail(world.pool, ticket.ticket_id);
     assert.equal(trail.filter((e) => e.startsWith('escalated')).length, 1, trail.join(', '));
     const { rows } = await world.pool.query('SELECT escalated, escalated_to FROM tickets WHERE ticket_id = $1', [ticket.ticket_id]);
     assert.deepEqual(rows[0], { escalated: true, escalated_to: 's-1' });
+  });
+
+  it('dead-letters an incident event it can never apply after bounded retries, and goes on with the events behind it', async () => {
+    services.push(startService({ ...env, GRIDSIGHT_DISPATCH_INCIDENT_MAX_ATTEMPTS: '3', GRIDSIGHT_DISPATCH_INCIDENT_RETRY_MS: '200' }));
+    // Valid on the wire, but its incident row is missing: the ticket's foreign key can never be satisfied.
+    const poison = await openIncident(world.pool, { kind: 'garbage_pile' });
+    await world.pool.query('DELETE FROM incidents WHERE incident_id = $1', [poison.incident.incidentId]);
+    const good = await openIncident(world.pool, { kind: 'garbage_pile' });
+    // One key for both: the same partition, so the good event waits behind the poison one.
+    const key = poison.incident.incidentId;
+    const poisonBytes = incidentEventCodec.encode(poison);
+    await producer.send({ topic: incidentsTopic, acks: -1, messages: [{ key, value: poisonBytes }, { key, value: incidentEventCodec.encode(good) }] });
+
+    const consumer = kafka.consumer({ groupId: uniqueName('gs-dlq-reader') });
+    consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic: dlqTopic, fromBeginning: true });
+    const deadLetters: DlqRecord[] = [];
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const record = dlqRecordCodec.decode(message.value!);
+        assert.ok(record.ok);
+        deadLetters.push(record.value);
+      },
+    });
+    const ticket = await waitFor('the ticket of the event behind the poison one', async () => ticketOf(good.incident.incidentId), 60_000);
+    assert.equal(ticket.status, 'assigned');
+    const dead = await waitFor('the poison event in the DLQ', async () => deadLetters.find((r) => r.reason.code === 'DSP_MISSING_REFERENCE'));
+    assert.match(dead.reason.message, new RegExp(`incident ${poison.incident.incidentId} \\(opened\\) failed 3 times: .*not in the database`));
+    assert.equal(dead.origin.component, 'dispatch-service');
+    assert.equal(dead.origin.channel, incidentsTopic);
+    assert.deepEqual(Buffer.from(dead.payloadBase64, 'base64'), Buffer.from(poisonBytes));
+    assert.equal(await ticketOf(poison.incident.incidentId), undefined);
+    const retries = services[0]!.output().split('\n').filter((line) => line.includes('incident event failed; retrying') && line.includes(poison.incident.incidentId));
+    assert.equal(retries.length, 2, 'two retries after the first failure, then the DLQ');
   });
 });

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from './stringEnum.js';
-import { Identifier } from './common.js';
+import { Identifier, Uuid } from './common.js';
 import { createCodec } from '../validation/codec.js';
 
 /**
@@ -25,6 +25,7 @@ export const AccessTokenClaims = Type.Object(
     aud: Type.Literal(ACCESS_TOKEN_AUDIENCE),
     iat: Type.Integer({ minimum: 0, description: 'Issued at, seconds since the epoch' }),
     exp: Type.Integer({ minimum: 0, description: 'Expires at, seconds since the epoch' }),
+    jti: Type.Optional(Uuid('Token id; dispatch-service keeps a row per id (table access_tokens) so that a token can be revoked before it expires')),
   },
   // jose adds nothing on its own, but other issuers may (jti, nbf): tolerate extra registered claims.
   { title: 'AccessTokenClaims', additionalProperties: true },

@@ -6,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import pg from 'pg';
 import { ACCESS_TOKEN_ROLES, isValidIdentifier, type AccessTokenRole } from '@gridsight/contracts';
 import { hashPassword } from '../adapters/auth/passwords.js';
+import { createSessionStore } from '../adapters/auth/sessions.js';
 import { replaceShifts, upsertCell, upsertPerson } from '../adapters/db/adminStore.js';
 import { apiKeyDigest } from '../adapters/db/open311Queries.js';
 import { inTransaction } from '../adapters/db/transaction.js';
@@ -19,7 +20,8 @@ const USAGE = `usage (GRIDSIGHT_DATABASE_URL names the database):
       FeatureCollection of Polygon/MultiPolygon features with properties { cellId, district, name, supervisorId? }
   gridsight-dispatch person <id> --role worker|supervisor|ops --name "<display name>" [--cell <homeCellId>] [--password-stdin]
   gridsight-dispatch shifts <workerId> <day>@<HH:MM>-<HH:MM> ...      e.g. mon@08:00-17:00 sun@22:00-06:00
-  gridsight-dispatch open311-client <clientId>      creates (or replaces) an Open311 api_key and prints it once`;
+  gridsight-dispatch open311-client <clientId>      creates (or replaces) an Open311 api_key and prints it once
+  gridsight-dispatch revoke-tokens <id>       revokes every access token of a person (a lost phone); they sign in again`;
 
 class UsageError extends Error {}
 
@@ -84,6 +86,14 @@ async function run(argv: string[]): Promise<string> {
           [clientId, apiKeyDigest(apiKey)],
         );
         return `api_key for ${clientId} (shown once, store it now): ${apiKey}`;
+      }
+      case 'revoke-tokens': {
+        const personId = rest[0];
+        if (!personId || !isValidIdentifier(personId)) throw new UsageError('revoke-tokens needs a person id');
+        const { rows: people } = await pool.query('SELECT 1 FROM workers WHERE worker_id = $1', [personId]);
+        if (!people[0]) throw new UsageError(`no person ${personId}`);
+        const revoked = await createSessionStore({ pool, cacheMs: 0 }).revokePerson(personId, 'admin-cli');
+        return `revoked ${revoked} access token(s) of ${personId}`;
       }
       default:
         throw new UsageError(command ? `unknown command ${command}` : 'no command');

@@ -1,6 +1,7 @@
 import { decideTransition, type Actor, type RequestedTransition } from '../core/ticketStateMachine.js';
 import { DispatchError } from '../errors.js';
-import { supervisorOfCell } from '../adapters/db/rosterStore.js';
+import { ticketScopeFor } from '../core/ticketScope.js';
+import { supervisedCells, supervisorOfCell } from '../adapters/db/rosterStore.js';
 import { applyChange, loadTicketForUpdate } from '../adapters/db/ticketStore.js';
 import type { TicketRow } from '../adapters/db/ticketRows.js';
 import { inTransaction } from '../adapters/db/transaction.js';
@@ -15,13 +16,16 @@ export interface ActionRequest {
   expectedVersion?: number;
 }
 
-/** A person acting on a ticket through the API. Workers only ever find their own tickets. */
+/** A person acting on a ticket through the API, within their scope (core/ticketScope.ts). */
 export async function actOnTicket(deps: WorkflowDeps, ticketId: string, actor: Actor, request: ActionRequest, photoUrlFor: (photoId: string) => string): Promise<TicketRow> {
   const now = deps.clock();
   return inTransaction(deps.pool, async (client) => {
     const row = await loadTicketForUpdate(client, ticketId);
-    if (!row || (actor.type === 'worker' && row.assignee_id !== actor.id)) {
-      throw new DispatchError('DSP_NOT_FOUND', `no ticket ${ticketId}${actor.type === 'worker' ? ' among your tickets' : ''}`);
+    if (!row) throw new DispatchError('DSP_NOT_FOUND', `no ticket ${ticketId}${actor.type === 'worker' ? ' among your tickets' : ''}`);
+    if (actor.type === 'worker' || actor.type === 'supervisor' || actor.type === 'ops') {
+      const viewer = { role: actor.type, id: actor.id ?? '', supervisedCellIds: actor.type === 'supervisor' && actor.id ? await supervisedCells(client, actor.id) : [] };
+      const scope = ticketScopeFor(viewer, { ticketId, cellId: row.cell_id, assigneeId: row.assignee_id, escalatedTo: row.escalated_to });
+      if (!scope.ok) throw new DispatchError(scope.code, scope.message);
     }
     if (request.expectedVersion !== undefined && request.expectedVersion !== row.version) {
       throw new DispatchError('DSP_VERSION_CONFLICT', `the ticket is at version ${row.version}, not ${request.expectedVersion}: reload it and try again`);

@@ -57,7 +57,7 @@ export async function handleIncidentEvent(deps: WorkflowDeps, event: IncidentEve
   } catch (error) {
     if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) {
       // The incident row commits before its event is published, so this is a lagging read or a
-      // foreign database: retrying later is right, dropping the event would lose a ticket.
+      // foreign database: worth retrying, and if it never appears, the consumer dead-letters the event.
       throw new DispatchError('DSP_MISSING_REFERENCE', `incident ${event.incident.incidentId} is not in the database yet`, { cause: error });
     }
     throw error;

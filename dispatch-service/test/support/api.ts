@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '@gridsight/service-kit';
 import { hashPassword } from '../../src/adapters/auth/passwords.js';
+import { createSessionStore, type SessionStore } from '../../src/adapters/auth/sessions.js';
 import { createTokenService, type TokenService } from '../../src/adapters/auth/tokens.js';
 import { upsertPerson } from '../../src/adapters/db/adminStore.js';
 import { buildHttpServer, type HttpDeps } from '../../src/adapters/http/server.js';
@@ -16,9 +17,10 @@ export function testSigningKey(): string {
 export interface ApiWorld extends World {
   app: FastifyInstance;
   tokens: TokenService;
+  sessions: SessionStore;
   privateKeyPem: string;
-  /** Bearer header for a person, by id (w-a, w-b: workers of cell-a and cell-b; s-1: supervisor; ops-1: ops). */
-  as(id: 'w-a' | 'w-b' | 's-1' | 'ops-1'): Promise<{ authorization: string }>;
+  /** Bearer header for a person, by id (w-a, w-b: workers of cell-a and cell-b; s-1: supervisor of both; s-2: a supervisor a test may add; ops-1: ops). */
+  as(id: 'w-a' | 'w-b' | 's-1' | 's-2' | 'ops-1'): Promise<{ authorization: string }>;
 }
 
 export async function createApiWorld(options: { photoMaxBytes?: number; plugins?: HttpDeps['plugins'] } = {}): Promise<ApiWorld> {
@@ -30,17 +32,24 @@ export async function createApiWorld(options: { photoMaxBytes?: number; plugins?
   await upsertPerson(world.pool, { workerId: 'ops-1', displayName: 'Ops One', role: 'ops', passwordHash });
   const privateKeyPem = testSigningKey();
   const tokens = createTokenService({ privateKeyPem, ttlSeconds: 3600 });
-  const app = await buildHttpServer({ workflows: world.deps, tokens, photoMaxBytes: options.photoMaxBytes ?? 2 * 1024 * 1024, publicUrl: '', logger: createLogger('dispatch-test', 'silent'), ...(options.plugins ? { plugins: options.plugins } : {}) });
-  const roles = { 'w-a': 'worker', 'w-b': 'worker', 's-1': 'supervisor', 'ops-1': 'ops' } as const;
+  // No caching: tests see a revocation on the very next request.
+  const sessions = createSessionStore({ pool: world.pool, cacheMs: 0 });
+  const app = await buildHttpServer({ workflows: world.deps, tokens, sessions, photoMaxBytes: options.photoMaxBytes ?? 2 * 1024 * 1024, publicUrl: '', logger: createLogger('dispatch-test', 'silent'), ...(options.plugins ? { plugins: options.plugins } : {}) });
+  const roles = { 'w-a': 'worker', 'w-b': 'worker', 's-1': 'supervisor', 's-2': 'supervisor', 'ops-1': 'ops' } as const;
   const cache = new Map<string, string>();
   return {
     ...world,
     app,
     tokens,
+    sessions,
     privateKeyPem,
     async as(id) {
       let token = cache.get(id);
-      if (!token) cache.set(id, (token = (await tokens.issue(id, roles[id])).token));
+      if (!token) {
+        const issued = await tokens.issue(id, roles[id]);
+        await sessions.record(id, roles[id], issued);
+        cache.set(id, (token = issued.token));
+      }
       return { authorization: `Bearer ${token}` };
     },
     close: async () => {

@@ -92,14 +92,14 @@ describe('worker web app in Chromium at a phone viewport (real PostgreSQL)', fun
     await worker.setInputFiles('input[name=photo]', { name: 'fix.jpg', mimeType: 'image/jpeg', buffer: photo });
     await worker.fill('textarea[name=note]', '已盖好井盖');
     await worker.click('button[data-action=resolve]');
-    await worker.waitForFunction("document.querySelector('.detail .status')?.textContent === '待验收'", undefined, { timeout: 20_000 });
+    await worker.waitForFunction("document.querySelector('.detail .status')?.textContent === '待验收'", undefined, { timeout: 60_000 });
 
     const supervisor = await phone();
     await signIn(supervisor, 's-1');
     await supervisor.click(`li.ticket[data-ticket-id="${created.ticketId}"]`);
     await supervisor.waitForSelector('img.fix-photo');
     await supervisor.click('button[data-action=verify]');
-    await supervisor.waitForFunction("document.querySelector('.detail .status')?.textContent === '已验收'", undefined, { timeout: 20_000 });
+    await supervisor.waitForFunction("document.querySelector('.detail .status')?.textContent === '已验收'", undefined, { timeout: 60_000 });
 
     const trail = await supervisor.locator('ol.trail li').evaluateAll((items) => items.map((li) => li.getAttribute('data-transition')));
     assert.deepEqual(trail, ['created', 'assigned', 'accepted', 'started', 'resolved', 'verified']);
@@ -136,6 +136,6 @@ describe('worker web app in Chromium at a phone viewport (real PostgreSQL)', fun
 
 async function rebuild(world: ApiWorld, notices: TicketNotices): Promise<Pick<ApiWorld, 'app'>> {
   const { buildHttpServer } = await import('../../src/adapters/http/server.js');
-  const app = await buildHttpServer({ workflows: world.deps, tokens: world.tokens, photoMaxBytes: 8 * 1024 * 1024, publicUrl: '', logger: createLogger('dispatch-test', 'silent'), plugins: [streamRoute(notices), webAppRoutes()] });
+  const app = await buildHttpServer({ workflows: world.deps, tokens: world.tokens, sessions: world.sessions, photoMaxBytes: 8 * 1024 * 1024, publicUrl: '', logger: createLogger('dispatch-test', 'silent'), plugins: [streamRoute(notices, world.pool), webAppRoutes()] });
   return { app };
 }

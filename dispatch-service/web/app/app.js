@@ -1,4 +1,4 @@
-import { api, ApiError, el, session, signIn } from '/shared/api.js';
+import { api, ApiError, el, session, signIn, signOut } from '/shared/api.js';
 import { countdown, currentLanguage, t, toggleLanguage } from '/shared/i18n.js';
 import { createMap } from '/shared/map.js';
 import { flush, perform, queued } from '/shared/queue.js';
@@ -26,8 +26,8 @@ function header() {
   const logout = document.getElementById('logout');
   logout.textContent = t('signOut');
   logout.hidden = !session.get();
-  logout.onclick = () => {
-    session.clear();
+  logout.onclick = async () => {
+    await signOut();
     state.stream?.close();
     state.stream = null;
     render();

@@ -42,6 +42,12 @@ export async function signIn(username, password) {
   return result;
 }
 
+/** Revokes the token on the server (so a copy of it is worthless too), then forgets it; offline, it is only forgotten. */
+export async function signOut() {
+  if (session.get()) await api('/api/v1/auth/sign-out', { method: 'POST' }).catch(() => undefined);
+  session.clear();
+}
+
 /** An element with text content only: ticket data never becomes markup. */
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);

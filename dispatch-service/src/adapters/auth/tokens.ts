@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import {
   ACCESS_TOKEN_ALGORITHM,
@@ -12,12 +12,15 @@ import { DispatchError } from '../../errors.js';
 
 export interface IssuedToken {
   token: string;
+  /** The token's `jti`: the key of its row in access_tokens. */
+  jti: string;
+  issuedAt: Date;
   expiresAt: Date;
 }
 
 export interface TokenService {
   issue(subject: string, role: AccessTokenRole): Promise<IssuedToken>;
-  /** Checks signature, issuer, audience, expiry and claim shape; throws DSP_TOKEN_EXPIRED or DSP_UNAUTHENTICATED. */
+  /** Checks signature, issuer, audience, expiry and claim shape (not revocation: see sessions.ts); throws DSP_TOKEN_EXPIRED or DSP_UNAUTHENTICATED. */
   verify(token: string): Promise<AccessTokenClaims>;
   readonly publicKey: KeyObject;
 }
@@ -40,6 +43,7 @@ export function createTokenService(options: { privateKeyPem: string; ttlSeconds:
     async issue(subject, role) {
       const issuedAt = Math.floor(clock().getTime() / 1000);
       const expiresAt = issuedAt + options.ttlSeconds;
+      const jti = randomUUID();
       const token = await new SignJWT({ role })
         .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, typ: 'JWT' })
         .setSubject(subject)
@@ -47,8 +51,9 @@ export function createTokenService(options: { privateKeyPem: string; ttlSeconds:
         .setAudience(ACCESS_TOKEN_AUDIENCE)
         .setIssuedAt(issuedAt)
         .setExpirationTime(expiresAt)
+        .setJti(jti)
         .sign(privateKey);
-      return { token, expiresAt: new Date(expiresAt * 1000) };
+      return { token, jti, issuedAt: new Date(issuedAt * 1000), expiresAt: new Date(expiresAt * 1000) };
     },
     async verify(token) {
       const cached = verified.get(token);

@@ -22,6 +22,12 @@ export async function supervisorOfCell(db: Queryable, cellId: string | null): Pr
   return rows[0]?.supervisor_id ?? null;
 }
 
+/** The grid cells a supervisor is named on; their tickets are the supervisor's to see and act on. */
+export async function supervisedCells(db: Queryable, supervisorId: string): Promise<string[]> {
+  const { rows } = await db.query<{ cell_id: string }>({ name: 'dispatch-supervised-cells', text: 'SELECT cell_id FROM grid_cells WHERE supervisor_id = $1 ORDER BY cell_id', values: [supervisorId] });
+  return rows.map((r) => r.cell_id);
+}
+
 const METRES_PER_DEGREE = 111_320;
 
 /**

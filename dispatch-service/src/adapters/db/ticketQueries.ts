@@ -8,6 +8,8 @@ export interface TicketWithEvidence extends TicketRow {
 
 export interface TicketFilter {
   assigneeId?: string;
+  /** Only tickets of cells this supervisor supervises, or escalated to them. */
+  supervisorId?: string;
   statuses?: readonly TicketStatus[];
   cellId?: string;
   limit: number;
@@ -25,9 +27,10 @@ export async function listTickets(pool: pg.Pool, filter: TicketFilter): Promise<
       WHERE ($1::text IS NULL OR t.assignee_id = $1)
         AND ($2::text[] IS NULL OR t.status = ANY($2))
         AND ($3::text IS NULL OR t.cell_id = $3)
+        AND ($5::text IS NULL OR t.escalated_to = $5 OR t.cell_id IN (SELECT cell_id FROM grid_cells WHERE supervisor_id = $5))
       ORDER BY ${PRIORITY_ORDER}, t.due_by
       LIMIT $4`,
-    values: [filter.assigneeId ?? null, filter.statuses ?? null, filter.cellId ?? null, filter.limit],
+    values: [filter.assigneeId ?? null, filter.statuses ?? null, filter.cellId ?? null, filter.limit, filter.supervisorId ?? null],
   });
   return rows;
 }

@@ -16,6 +16,8 @@ export interface TicketNotice {
   status: TicketEvent['to'];
   assigneeId: string | null;
   previousAssigneeId: string | null;
+  cellId: string | null;
+  escalatedTo: string | null;
 }
 
 export async function loadTicketForUpdate(client: pg.PoolClient, ticketId: string): Promise<TicketRow | undefined> {
@@ -114,6 +116,8 @@ async function recordTransition(
     status: event.to,
     assigneeId: row.assignee_id,
     previousAssigneeId: entry.previousAssigneeId,
+    cellId: row.cell_id,
+    escalatedTo: row.escalated_to,
   };
   // The audit row, a webhook delivery per matching subscription, and the notice in one round trip;
   // NOTIFY is delivered only if the transaction commits.

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessTokenClaims, AccessTokenRole } from '@gridsight/contracts';
 import type { Actor } from '../../core/ticketStateMachine.js';
 import { DispatchError } from '../../errors.js';
+import type { SessionStore } from '../auth/sessions.js';
 import type { TokenService } from '../auth/tokens.js';
 
 declare module 'fastify' {
@@ -10,8 +11,8 @@ declare module 'fastify' {
   }
 }
 
-/** Reads `Authorization: Bearer <jwt>` (or `?access_token=` for EventSource, which cannot set headers) on every request. */
-export function registerAuthentication(app: FastifyInstance, tokens: TokenService): void {
+/** Reads `Authorization: Bearer <jwt>` (or `?access_token=` for EventSource, which cannot set headers) on every request, and refuses revoked tokens. */
+export function registerAuthentication(app: FastifyInstance, tokens: TokenService, sessions: SessionStore): void {
   app.decorateRequest('claims', null);
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
@@ -24,7 +25,10 @@ export function registerAuthentication(app: FastifyInstance, tokens: TokenServic
     } else if (typeof fromQuery === 'string') {
       token = fromQuery;
     }
-    if (token !== undefined) request.claims = await tokens.verify(token);
+    if (token === undefined) return;
+    const claims = await tokens.verify(token);
+    await sessions.check(claims);
+    request.claims = claims;
   });
 }
 

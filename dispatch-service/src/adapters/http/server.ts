@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@gridsight/service-kit';
 import { DispatchError } from '../../errors.js';
 import type { WorkflowDeps } from '../../workflows/deps.js';
+import type { SessionStore } from '../auth/sessions.js';
 import type { TokenService } from '../auth/tokens.js';
 import { registerAuthentication } from './authenticate.js';
 import { ErrorResponse } from './schemas.js';
@@ -21,6 +22,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 export interface HttpDeps {
   workflows: WorkflowDeps;
   tokens: TokenService;
+  sessions: SessionStore;
   photoMaxBytes: number;
   /** Prefix of links handed out (photo URLs); empty for links relative to this server. */
   publicUrl: string;
@@ -71,7 +73,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'DSP_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}; see /docs` }));
 
-  registerAuthentication(app, deps.tokens);
+  registerAuthentication(app, deps.tokens, deps.sessions);
   await app.register(authRoutes(deps), { prefix: '/api/v1' });
   await app.register(ticketRoutes(deps), { prefix: '/api/v1' });
   await app.register(mediaRoutes(deps), { prefix: '/api/v1' });

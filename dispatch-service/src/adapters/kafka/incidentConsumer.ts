@@ -2,6 +2,8 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { dlqRecordFor, incidentEventCodec, type DlqRecord, type IncidentEvent } from '@gridsight/contracts';
 import type { Logger } from '@gridsight/service-kit';
 import type { Counter } from 'prom-client';
+import { nextStepAfterFailure, type FailureKind, type RetryPolicy } from '../../core/poisonPolicy.js';
+import { DispatchError } from '../../errors.js';
 import type { IncidentOutcome } from '../../workflows/handleIncidentEvent.js';
 
 export interface IncidentConsumerOptions {
@@ -10,9 +12,12 @@ export interface IncidentConsumerOptions {
   topic: string;
   logger: Logger;
   handle: (event: IncidentEvent) => Promise<IncidentOutcome>;
-  /** Where a malformed message goes, with its reason, before its offset is committed. */
+  /** Where a malformed message, or one that can never be applied, goes with its reason before its offset is committed. */
   deadLetter: (record: DlqRecord, key: string) => Promise<void>;
-  counters: { processed: Counter<'outcome'>; invalid: Counter };
+  /** Whether the database answers: a failure while it does not is an outage, retried without limit. */
+  databaseReachable: () => Promise<boolean>;
+  retry: RetryPolicy;
+  counters: { processed: Counter<'outcome'>; invalid: Counter; deadLettered: Counter<'reason'> };
   /** Read the topic from its start when the group has no committed offset (tests; a new deployment catching up). */
   fromBeginning?: boolean;
 }
@@ -28,11 +33,23 @@ export interface IncidentConsumer {
  * transaction committed (kafkajs resolves it when eachMessage returns), so a crash re-delivers
  * and the ticket store turns the re-delivery into a no-op. A malformed message is logged with
  * every bad field and sent to the dead-letter topic with its reason: it would fail the same way forever.
+ * A valid event that cannot be applied is retried with backoff per core/poisonPolicy.ts, then
+ * dead-lettered too, so one poison record never holds up the events behind it on its partition.
  */
 export function createIncidentConsumer(options: IncidentConsumerOptions): IncidentConsumer {
   const { kafka, topic, logger, counters } = options;
   let consumer: Consumer | undefined;
   let connected = false;
+  let stopping = false;
+
+  // Sleeps in slices, heartbeating, so a long backoff neither loses the group nor delays a stop.
+  const pause = async (ms: number, heartbeat: () => Promise<void>) => {
+    const until = Date.now() + ms;
+    while (!stopping && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, until - Date.now())));
+      await heartbeat();
+    }
+  };
 
   return {
     connected: () => connected,
@@ -49,7 +66,7 @@ export function createIncidentConsumer(options: IncidentConsumerOptions): Incide
         // Partitions are independent (key = incidentId, one ticket per incident), and the work is
         // mostly waiting on the database: handle them side by side.
         partitionsConsumedConcurrently: 3,
-        eachMessage: async ({ message, partition }) => {
+        eachMessage: async ({ message, partition, heartbeat }) => {
           const decoded = incidentEventCodec.decode(message.value ?? Buffer.alloc(0));
           if (!decoded.ok) {
             counters.invalid.inc();
@@ -58,15 +75,47 @@ export function createIncidentConsumer(options: IncidentConsumerOptions): Incide
             await options.deadLetter(dlqRecordFor(message.value ?? Buffer.alloc(0), decoded.error, origin, new Date()), `${topic}/${partition}`);
             return;
           }
-          const outcome = await options.handle(decoded.value);
-          counters.processed.inc({ outcome: outcome.kind });
-          logger.debug({ incidentId: decoded.value.incident.incidentId, change: decoded.value.change, outcome }, 'incident event handled');
+          const incidentId = decoded.value.incident.incidentId;
+          const failures: Record<FailureKind, number> = { outage: 0, record: 0 };
+          for (;;) {
+            try {
+              const outcome = await options.handle(decoded.value);
+              counters.processed.inc({ outcome: outcome.kind });
+              logger.debug({ incidentId, change: decoded.value.change, outcome }, 'incident event handled');
+              return;
+            } catch (error) {
+              // Thrown out of eachMessage, the offset stays uncommitted and the next owner of the partition re-reads it.
+              if (stopping) throw error;
+              const outage = (error instanceof DispatchError && error.code === 'DSP_UNAVAILABLE') || !(await options.databaseReachable().catch(() => false));
+              const kind: FailureKind = outage ? 'outage' : 'record';
+              failures[kind] += 1;
+              const step = nextStepAfterFailure(options.retry, kind, failures[kind]);
+              const code = failureCode(error);
+              if (step.action === 'dead-letter') {
+                logger.error({ err: error, topic, partition, offset: message.offset, incidentId, attempts: failures.record, code }, 'incident event cannot be applied; sending it to the dead-letter topic');
+                const origin = { component: 'dispatch-service', channel: topic, partition, offset: message.offset };
+                const reason = { code, message: `incident ${incidentId} (${decoded.value.change}) failed ${failures.record} times: ${(error as Error).message}`, errors: [] };
+                await options.deadLetter(dlqRecordFor(message.value ?? Buffer.alloc(0), reason, origin, new Date()), `${topic}/${partition}`);
+                counters.deadLettered.inc({ reason: code });
+                return;
+              }
+              logger.warn({ err: error, partition, offset: message.offset, incidentId, kind, failures: failures[kind], retryInMs: step.delayMs, code }, 'incident event failed; retrying');
+              await pause(step.delayMs, heartbeat);
+            }
+          }
         },
       });
     },
     async stop() {
+      stopping = true;
       await consumer?.disconnect();
       connected = false;
     },
   };
+}
+
+function failureCode(error: unknown): string {
+  if (error instanceof DispatchError) return error.code;
+  const sqlState = (error as { code?: unknown }).code;
+  return typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState) ? `PG_${sqlState}` : 'DSP_INCIDENT_NOT_APPLIED';
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AccessTokenRole } from '@gridsight/contracts';
+import { Identifier, type AccessTokenRole } from '@gridsight/contracts';
 import { DispatchError } from '../../../errors.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { requireUser } from '../authenticate.js';
@@ -8,6 +8,7 @@ import type { HttpDeps } from '../server.js';
 import { TokenRequest, TokenResponse } from '../schemas.js';
 
 const errors = { 400: { $ref: 'ErrorResponse#' }, 401: { $ref: 'ErrorResponse#' } } as const;
+const adminErrors = { ...errors, 403: { $ref: 'ErrorResponse#' }, 404: { $ref: 'ErrorResponse#' } } as const;
 
 export const authRoutes =
   (deps: HttpDeps): FastifyPluginAsyncTypebox =>
@@ -23,6 +24,7 @@ export const authRoutes =
       const ok = person?.active === true && person.password_hash !== null && (await verifyPassword(password, person.password_hash));
       if (!ok || !person) throw new DispatchError('DSP_UNAUTHENTICATED', 'unknown user name or wrong password');
       const issued = await deps.tokens.issue(username, person.role);
+      await deps.sessions.record(username, person.role, issued);
       return { token: issued.token, tokenType: 'Bearer' as const, expiresAt: issued.expiresAt.toISOString(), workerId: username, role: person.role };
     });
 
@@ -34,6 +36,35 @@ export const authRoutes =
         const { rows } = await deps.workflows.pool.query<{ display_name: string; home_cell_id: string | null }>('SELECT display_name, home_cell_id FROM workers WHERE worker_id = $1', [claims.sub]);
         if (!rows[0]) throw new DispatchError('DSP_UNAUTHENTICATED', 'the account behind this token no longer exists');
         return { workerId: claims.sub, role: claims.role, displayName: rows[0].display_name, homeCellId: rows[0].home_cell_id };
+      },
+    );
+
+    app.post(
+      '/auth/sign-out',
+      { schema: { tags: ['auth'], description: 'Revokes the access token sent with this request; it is refused from then on', response: { 204: Type.Null(), ...errors } } },
+      async (request, reply) => {
+        const claims = requireUser(request);
+        await deps.sessions.revokeToken(claims.jti!, claims.sub);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/people/:workerId/revoke-tokens',
+      {
+        schema: {
+          tags: ['auth', 'people'],
+          description: "Revokes every access token of a person (ops), e.g. for a lost phone; the person's MQTT and API sessions need a new sign-in",
+          params: Type.Object({ workerId: Identifier('Account id') }),
+          response: { 200: Type.Object({ workerId: Type.String(), revoked: Type.Integer({ description: 'How many live tokens were revoked' }) }), ...adminErrors },
+        },
+      },
+      async (request) => {
+        const claims = requireUser(request, 'ops');
+        const { workerId } = request.params;
+        const { rows } = await deps.workflows.pool.query('SELECT 1 FROM workers WHERE worker_id = $1', [workerId]);
+        if (!rows[0]) throw new DispatchError('DSP_NOT_FOUND', `no account ${workerId}`);
+        return { workerId, revoked: await deps.sessions.revokePerson(workerId, claims.sub) };
       },
     );
   };

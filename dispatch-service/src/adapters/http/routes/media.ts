@@ -3,15 +3,16 @@ import { Type } from '@sinclair/typebox';
 import { v7 as uuidv7 } from 'uuid';
 import { Uuid } from '@gridsight/contracts';
 import { DispatchError } from '../../../errors.js';
-import { getTicket } from '../../db/ticketQueries.js';
 import { normalisePhoto } from '../../photos/normalisePhoto.js';
 import { requireUser } from '../authenticate.js';
+import { visibleTicket } from '../viewer.js';
 import type { HttpDeps } from '../server.js';
 import { TicketIdParams } from '../schemas.js';
 
 const errors = {
   400: { $ref: 'ErrorResponse#' },
   401: { $ref: 'ErrorResponse#' },
+  403: { $ref: 'ErrorResponse#' },
   404: { $ref: 'ErrorResponse#' },
   413: { $ref: 'ErrorResponse#' },
   415: { $ref: 'ErrorResponse#' },
@@ -35,10 +36,7 @@ export const mediaRoutes =
       },
       async (request, reply) => {
         const claims = requireUser(request, 'worker', 'supervisor');
-        const ticket = await getTicket(pool, request.params.ticketId);
-        if (!ticket || (claims.role === 'worker' && ticket.assignee_id !== claims.sub)) {
-          throw new DispatchError('DSP_NOT_FOUND', `no ticket ${request.params.ticketId}${claims.role === 'worker' ? ' among your tickets' : ''}`);
-        }
+        const ticket = await visibleTicket(pool, request.params.ticketId, claims);
         if (!request.isMultipart()) throw new DispatchError('DSP_UNSUPPORTED_MEDIA_TYPE', 'send the photo as multipart/form-data with one file field');
         const file = await request.file();
         if (!file) throw new DispatchError('DSP_BAD_REQUEST', 'the form has no file in it');

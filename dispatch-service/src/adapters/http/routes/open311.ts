@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import formbody from '@fastify/formbody';
 import { Type, type Static } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -9,6 +9,7 @@ import { citizenEvent, OPEN311_SERVICES, open311Status } from '../../../core/ope
 import { DispatchError } from '../../../errors.js';
 import { findRequests, open311ClientFor, ticketForReportEvent, type Open311Row } from '../../db/open311Queries.js';
 import { inTransaction } from '../../db/transaction.js';
+import { formatOfUrl, OPEN311_FORMATS, OPEN311_XML_CONTENT_TYPE, open311Xml, type Open311Format, type Open311XmlList } from '../open311Xml.js';
 import type { HttpDeps } from '../server.js';
 import { validationMessage } from '../validationMessage.js';
 
@@ -42,11 +43,19 @@ const PostRequest = Type.Object(
 
 const DAY_MS = 24 * 3600 * 1000;
 
+type Item = Record<string, string | number | boolean | null>;
+
+/** The answer in the format the URL asked for: the JSON array, or the spec's XML document. */
+function send(reply: FastifyReply, format: Open311Format, list: Open311XmlList, items: Item[], status = 200) {
+  reply.code(status);
+  return format === 'xml' ? reply.type(OPEN311_XML_CONTENT_TYPE).send(open311Xml(list, items)) : reply.send(items);
+}
+
 /**
- * Open311 GeoReport v2 (JSON format) under /open311/v2: `services`, `requests` (list, by id, POST)
- * and `tokens`. Every ticket is a service request; a POSTed report enters the pipeline as a
+ * Open311 GeoReport v2 under /open311/v2, in both formats of the spec (`.json` and `.xml` on every
+ * endpoint): `services`, `requests` (list, by id, POST) and `tokens`. Every ticket is a service request; a POSTed report enters the pipeline as a
  * citizen `anomaly/v1` event, so it is deduped with camera sightings of the same problem, and
- * its token resolves to the ticket once one exists. Errors are GeoReport's `[{code, description}]`.
+ * its token resolves to the ticket once one exists. Errors are GeoReport's `[{code, description}]` (`<errors><error>` in XML).
  */
 export function open311Routes(deps: HttpDeps) {
   return async (root: FastifyInstance): Promise<void> => {
@@ -55,7 +64,7 @@ export function open311Routes(deps: HttpDeps) {
         const app = plain.withTypeProvider<TypeBoxTypeProvider>();
         const { pool } = deps.workflows;
         await app.register(formbody, { bodyLimit: 16 * 1024 });
-        app.setErrorHandler((error: FastifyError | DispatchError, _request, reply) => {
+        app.setErrorHandler((error: FastifyError | DispatchError, request, reply) => {
           let status: number;
           let description: string;
           if (error instanceof DispatchError) {
@@ -68,10 +77,10 @@ export function open311Routes(deps: HttpDeps) {
             deps.logger.error({ err: error }, 'open311 request failed');
             [status, description] = [500, 'internal error; it has been logged'];
           }
-          return reply.code(status).send([{ code: status, description }]);
+          return send(reply, formatOfUrl(request.url), 'errors', [{ code: status, description }], status);
         });
 
-        const view = (row: Open311Row) => ({
+        const view = (row: Open311Row): Item => ({
           service_request_id: row.ticket_id,
           status: open311Status(row.status),
           status_notes: row.last_note,
@@ -91,57 +100,67 @@ export function open311Routes(deps: HttpDeps) {
           media_url: row.last_photo_url ?? (row.snapshot_id ? `${deps.publicUrl}/api/v1/snapshots/${row.snapshot_id}` : null),
         });
 
-        app.get('/services.json', { schema: { tags: ['open311'], security: [] } }, async () =>
-          ANOMALY_KINDS.map((code) => ({ service_code: code, service_name: OPEN311_SERVICES[code].name, description: OPEN311_SERVICES[code].description, metadata: false, type: 'realtime', keywords: code.replace('_', ','), group: OPEN311_SERVICES[code].group })),
-        );
+        for (const format of OPEN311_FORMATS) {
+          const tags = ['open311'];
+          const summary = `GeoReport v2, ${format === 'xml' ? 'XML (text/xml; errors as <errors><error>)' : 'JSON (errors as [{code, description}])'}`;
+          app.get(`/services.${format}`, { schema: { tags, description: summary, security: [] } }, async (_request, reply) =>
+            send(
+              reply,
+              format,
+              'services',
+              ANOMALY_KINDS.map((code) => ({ service_code: code, service_name: OPEN311_SERVICES[code].name, description: OPEN311_SERVICES[code].description, metadata: false, type: 'realtime', keywords: code.replace('_', ','), group: OPEN311_SERVICES[code].group })),
+            ),
+          );
 
-        app.get('/requests.json', { schema: { tags: ['open311'], security: [], querystring: RequestQuery } }, async (request) => {
-          const q = request.query as Static<typeof RequestQuery>;
-          const end = q.end_date ? new Date(q.end_date) : new Date();
-          const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - 90 * DAY_MS);
-          if (start > end) throw new DispatchError('DSP_BAD_REQUEST', 'start_date is after end_date');
-          const rows = await findRequests(pool, {
-            ...(q.service_request_id ? { ids: q.service_request_id.split(',') } : {}),
-            ...(q.service_code ? { serviceCode: q.service_code } : {}),
-            ...(q.status ? { status: q.status } : {}),
-            start,
-            end,
-            limit: 1000,
+          app.get(`/requests.${format}`, { schema: { tags, description: summary, security: [], querystring: RequestQuery } }, async (request, reply) => {
+            const q = request.query as Static<typeof RequestQuery>;
+            const end = q.end_date ? new Date(q.end_date) : new Date();
+            const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - 90 * DAY_MS);
+            if (start > end) throw new DispatchError('DSP_BAD_REQUEST', 'start_date is after end_date');
+            const rows = await findRequests(pool, {
+              ...(q.service_request_id ? { ids: q.service_request_id.split(',') } : {}),
+              ...(q.service_code ? { serviceCode: q.service_code } : {}),
+              ...(q.status ? { status: q.status } : {}),
+              start,
+              end,
+              limit: 1000,
+            });
+            return send(reply, format, 'requests', rows.map(view));
           });
-          return rows.map(view);
-        });
 
-        app.get('/requests/:id.json', { schema: { tags: ['open311'], security: [], params: Type.Object({ id: Type.String({ pattern: `^${UUID}$` }) }) } }, async (request) => {
-          const rows = await findRequests(pool, { ids: [request.params.id], start: new Date(0), end: new Date(), limit: 1 });
-          if (!rows[0]) throw new DispatchError('DSP_NOT_FOUND', `no service request ${request.params.id}`);
-          return [view(rows[0])];
-        });
-
-        app.get('/tokens/:token.json', { schema: { tags: ['open311'], security: [], params: Type.Object({ token: Type.String({ pattern: `^${UUID}$` }) }) } }, async (request) => {
-          const { rows } = await pool.query('SELECT 1 FROM open311_reports WHERE event_id = $1', [request.params.token]);
-          if (!rows[0]) throw new DispatchError('DSP_NOT_FOUND', `no report with token ${request.params.token}`);
-          const ticketId = await ticketForReportEvent(pool, request.params.token);
-          return [{ service_request_id: ticketId ?? null, token: request.params.token }];
-        });
-
-        app.post('/requests.json', { schema: { tags: ['open311'], security: [], body: PostRequest } }, async (request, reply) => {
-          const body = request.body as Static<typeof PostRequest>;
-          const clientId = await open311ClientFor(pool, body.api_key);
-          if (!clientId) throw new DispatchError('DSP_FORBIDDEN', 'api_key is not valid');
-          const eventId = uuidv7();
-          const description = body.description?.trim() || undefined;
-          const event = citizenEvent({ reportId: eventId, eventId, serviceCode: body.service_code, lat: body.lat, lon: body.long, receivedAt: deps.workflows.clock(), ...(description ? { description } : {}) });
-          const checked = anomalyEventCodec.check(event);
-          if (!checked.ok) throw new DispatchError('DSP_BAD_REQUEST', checked.error.message);
-          await inTransaction(pool, async (client) => {
-            await client.query(
-              'INSERT INTO open311_reports (event_id, client_id, service_code, lat, lon, description, address) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-              [eventId, clientId, body.service_code, body.lat, body.long, description ?? null, body.address_string ?? null],
-            );
-            await writeOutbox(client, [{ eventId, topic: deps.workflows.config.kafka.anomalyEventsTopic, key: geoCellKey(event.location), payload: event }]);
+          app.get(`/requests/:id.${format}`, { schema: { tags, description: summary, security: [], params: Type.Object({ id: Type.String({ pattern: `^${UUID}$` }) }) } }, async (request, reply) => {
+            const rows = await findRequests(pool, { ids: [request.params.id], start: new Date(0), end: new Date(), limit: 1 });
+            if (!rows[0]) throw new DispatchError('DSP_NOT_FOUND', `no service request ${request.params.id}`);
+            return send(reply, format, 'requests', [view(rows[0])]);
           });
-          return reply.code(201).send([{ token: eventId, service_notice: 'Thank you; the report joins any camera sighting of the same problem and is dispatched to the grid worker on duty.', account_id: null }]);
-        });
+
+          app.get(`/tokens/:token.${format}`, { schema: { tags, description: summary, security: [], params: Type.Object({ token: Type.String({ pattern: `^${UUID}$` }) }) } }, async (request, reply) => {
+            const { rows } = await pool.query('SELECT 1 FROM open311_reports WHERE event_id = $1', [request.params.token]);
+            if (!rows[0]) throw new DispatchError('DSP_NOT_FOUND', `no report with token ${request.params.token}`);
+            const ticketId = await ticketForReportEvent(pool, request.params.token);
+            return send(reply, format, 'requests', [{ service_request_id: ticketId ?? null, token: request.params.token }]);
+          });
+
+          app.post(`/requests.${format}`, { schema: { tags, description: summary, security: [], body: PostRequest } }, async (request, reply) => {
+            const body = request.body as Static<typeof PostRequest>;
+            const clientId = await open311ClientFor(pool, body.api_key);
+            if (!clientId) throw new DispatchError('DSP_FORBIDDEN', 'api_key is not valid');
+            const eventId = uuidv7();
+            const description = body.description?.trim() || undefined;
+            const event = citizenEvent({ reportId: eventId, eventId, serviceCode: body.service_code, lat: body.lat, lon: body.long, receivedAt: deps.workflows.clock(), ...(description ? { description } : {}) });
+            const checked = anomalyEventCodec.check(event);
+            if (!checked.ok) throw new DispatchError('DSP_BAD_REQUEST', checked.error.message);
+            await inTransaction(pool, async (client) => {
+              await client.query(
+                'INSERT INTO open311_reports (event_id, client_id, service_code, lat, lon, description, address) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+                [eventId, clientId, body.service_code, body.lat, body.long, description ?? null, body.address_string ?? null],
+              );
+              await writeOutbox(client, [{ eventId, topic: deps.workflows.config.kafka.anomalyEventsTopic, key: geoCellKey(event.location), payload: event }]);
+            });
+            const notice = 'Thank you; the report joins any camera sighting of the same problem and is dispatched to the grid worker on duty.';
+            return send(reply, format, 'requests', [{ token: eventId, service_notice: notice, account_id: null }], 201);
+          });
+        }
       },
       { prefix: '/open311/v2' },
     );

@@ -3,8 +3,10 @@ import { Type } from '@sinclair/typebox';
 import { Identifier, StringEnum, TICKET_STATUSES, type TicketStatus } from '@gridsight/contracts';
 import { DispatchError } from '../../../errors.js';
 import { actOnTicket } from '../../../workflows/actOnTicket.js';
+import { cellFilterVerdict } from '../../../core/ticketScope.js';
 import { auditTrail, getTicket, listTickets } from '../../db/ticketQueries.js';
 import { actorOf, requireUser } from '../authenticate.js';
+import { loadViewer, visibleTicket } from '../viewer.js';
 import type { HttpDeps } from '../server.js';
 import { ActionBody, AuditEntry, TICKET_ACTIONS, TicketIdParams, TicketView } from '../schemas.js';
 import { auditView, ticketView } from '../views.js';
@@ -32,7 +34,8 @@ export const ticketRoutes =
       {
         schema: {
           tags: ['tickets'],
-          description: 'Most urgent first. Workers get only their own tickets; supervisors and ops see everyone\'s. Without `status`: the tickets still open or awaiting verification.',
+          description:
+            'Most urgent first. Workers get only their own tickets; supervisors the tickets of the cells they supervise and those escalated to them; ops everyone\'s. Without `status`: the tickets still open or awaiting verification.',
           querystring: Type.Object(
             {
               status: Type.Optional(Type.Array(StringEnum(TICKET_STATUSES), { maxItems: TICKET_STATUSES.length })),
@@ -51,9 +54,14 @@ export const ticketRoutes =
         const { status, cellId, assigneeId, limit } = request.query;
         const isWorker = claims.role === 'worker';
         if (isWorker && assigneeId !== undefined && assigneeId !== claims.sub) throw new DispatchError('DSP_FORBIDDEN', 'workers see only their own tickets');
+        if (cellId !== undefined && claims.role === 'supervisor') {
+          const verdict = cellFilterVerdict(await loadViewer(pool, claims), cellId);
+          if (!verdict.ok) throw new DispatchError(verdict.code, verdict.message);
+        }
         const rows = await listTickets(pool, {
           limit,
           ...(isWorker ? { assigneeId: claims.sub } : assigneeId ? { assigneeId } : {}),
+          ...(claims.role === 'supervisor' ? { supervisorId: claims.sub } : {}),
           statuses: status ?? (isWorker ? ACTIVE_FOR_WORKER : ACTIVE_FOR_STAFF),
           ...(cellId ? { cellId } : {}),
         });
@@ -61,18 +69,9 @@ export const ticketRoutes =
       },
     );
 
-    const visibleTicket = async (ticketId: string, claims: { role: string; sub: string }) => {
-      const row = await getTicket(pool, ticketId);
-      // A worker learns nothing about other workers' tickets, not even that they exist.
-      if (!row || (claims.role === 'worker' && row.assignee_id !== claims.sub)) {
-        throw new DispatchError('DSP_NOT_FOUND', `no ticket ${ticketId}${claims.role === 'worker' ? ' among your tickets' : ''}`);
-      }
-      return row;
-    };
-
     app.get('/tickets/:ticketId', { schema: { tags: ['tickets'], params: TicketIdParams, response: { 200: TicketView, ...errors } } }, async (request) => {
       const claims = requireUser(request);
-      return ticketView(await visibleTicket(request.params.ticketId, claims), deps.publicUrl);
+      return ticketView(await visibleTicket(pool, request.params.ticketId, claims), deps.publicUrl);
     });
 
     app.get(
@@ -80,7 +79,7 @@ export const ticketRoutes =
       { schema: { tags: ['tickets'], description: 'The audit trail, oldest first', params: TicketIdParams, response: { 200: Type.Object({ events: Type.Array(AuditEntry) }), ...errors } } },
       async (request) => {
         const claims = requireUser(request);
-        await visibleTicket(request.params.ticketId, claims);
+        await visibleTicket(pool, request.params.ticketId, claims);
         return { events: (await auditTrail(pool, request.params.ticketId)).map(auditView) };
       },
     );
@@ -90,7 +89,8 @@ export const ticketRoutes =
       {
         schema: {
           tags: ['tickets'],
-          description: 'Workers: accept, start, resolve (with photoId). Supervisors: verify, reject, reopen, cancel, assign, reassign, escalate, close. Ops: assign, reassign, escalate, close.',
+          description:
+            'Workers: accept, start, resolve (with photoId), on their own tickets. Supervisors: verify, reject, reopen, cancel, assign, reassign, escalate, close, on tickets of the cells they supervise (403 for other cells). Ops: assign, reassign, escalate, close, on any ticket.',
           params: TicketIdParams,
           body: ActionBody,
           response: { 200: TicketView, ...errors },
