@@ -1,5 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { anomalyEventCodec, gatewayStatusCodec, mqttTopics, type AnomalyEvent } from '@gridsight/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
+
+const CLOSE_GRACE_MS = 5_000;
 
 export interface GatewayCredentials {
   gatewayId: string;
@@ -44,8 +47,12 @@ export async function connectSimulatedGateway(
       await client.publishAsync(mqttTopics.gatewayEvents(gatewayId), anomalyEventCodec.encode(event), { qos: 1 });
     },
     close: async () => {
-      await client.publishAsync(mqttTopics.gatewayStatus(gatewayId), status('offline'), { qos: 1, retain: true });
-      await client.endAsync();
+      // Said politely when the broker is there to hear it; closing never waits on a broker that is gone.
+      if (client.connected) {
+        const offline = client.publishAsync(mqttTopics.gatewayStatus(gatewayId), status('offline'), { qos: 1, retain: true });
+        await Promise.race([offline, sleep(CLOSE_GRACE_MS)]).catch(onError);
+      }
+      await client.endAsync(true);
     },
   };
 }

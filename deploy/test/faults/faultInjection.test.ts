@@ -131,6 +131,15 @@ describe('faults: every part killed and restarted in turn under steady load', fu
     const acknowledged = new Set<string>();
     const publishedBy = new Map<string, { gatewayId: string; cell: string; at: number }>();
     const pending: Promise<void>[] = [];
+    const failures: unknown[] = [];
+    const publish = (gatewayId: string, event: AnomalyEvent): Promise<void> =>
+      gateways
+        .get(gatewayId)!
+        .publish(event)
+        .then(
+          () => void acknowledged.add(event.eventId),
+          (error: unknown) => void failures.push(error),
+        );
     const outage = { gatewayId: district.gateways[0]!.gatewayId, active: false, queue: [] as AnomalyEvent[] };
     let loading = true;
     const load = async (gatewayId: string) => {
@@ -142,7 +151,7 @@ describe('faults: every part killed and restarted in turn under steady load', fu
         seen.add(track.trackId);
         publishedBy.set(event.eventId, { gatewayId, cell: geoCellKey(event.location), at: Date.now() });
         if (outage.active && gatewayId === outage.gatewayId) outage.queue.push(event);
-        else pending.push(gateways.get(gatewayId)!.publish(event).then(() => void acknowledged.add(event.eventId)));
+        else pending.push(publish(gatewayId, event));
         await sleep(PACE_MS);
       }
     };
@@ -160,8 +169,7 @@ describe('faults: every part killed and restarted in turn under steady load', fu
           outage.active = true;
           await sleep(10_000);
           outage.active = false;
-          const gateway = gateways.get(outage.gatewayId)!;
-          for (const event of outage.queue.splice(0)) pending.push(gateway.publish(event).then(() => void acknowledged.add(event.eventId)));
+          for (const event of outage.queue.splice(0)) pending.push(publish(outage.gatewayId, event));
         },
       ],
     ];
@@ -175,7 +183,10 @@ describe('faults: every part killed and restarted in turn under steady load', fu
     await sleep(3000);
     loading = false;
     await Promise.all(loads);
-    await Promise.all(pending);
+    // Every QoS 1 publish must end in a PUBACK; one that fails or never settles is reported, not waited on forever.
+    const settled = await Promise.race([Promise.all(pending).then(() => true), sleep(180_000).then(() => false)]);
+    assert.ok(settled, `${pending.length - acknowledged.size - failures.length} of ${pending.length} publishes were neither acknowledged nor refused within 180 s`);
+    assert.equal(failures.length, 0, `${failures.length} publishes failed; the first: ${String(failures[0])}`);
 
     db = new pg.Client({ connectionString: postgres.url });
     await db.connect();
