@@ -2,8 +2,8 @@
 // process (node broker/dist/main.js: auth, ACL, validation, PUBACK only after Kafka acks=all), and
 // p50/p99 publish→PUBACK, against Debian's mosquitto (QoS 1, no bridge, no persistence) driven by
 // the same load generator in the same run. Target: ≥ 0.5× mosquitto's rate.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +23,8 @@ const PER_GATEWAY = Number(process.env.GRIDSIGHT_BENCH_MESSAGES ?? 1000);
 // Unacknowledged messages per gateway: a gateway replaying its store-and-forward backlog.
 const WINDOW = Number(process.env.GRIDSIGHT_BENCH_WINDOW ?? 10);
 const ROUNDS = Number(process.env.GRIDSIGHT_BENCH_ROUNDS ?? 3);
+// Extra node flags for the broker process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under this load.
+const BROKER_NODE_ARGS = (process.env.GRIDSIGHT_BENCH_BROKER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 const say = (line: string) => process.stderr.write(`broker bench: ${line}\n`);
 
 interface Gateway {
@@ -37,6 +39,24 @@ interface RunResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** CPU time per message of each process taking part (µs): where the two cores went. */
+  cpuMicrosPerMessage: Record<string, number>;
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** User + system CPU seconds of a process, all its threads included (Linux /proc). */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** The process listening on a local TCP port (the Kafka broker of the stack), if it is on this machine. */
+function listenerPid(port: number): number | undefined {
+  const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+  const match = /pid=(\d+)/.exec(out);
+  return match ? Number(match[1]) : undefined;
 }
 
 async function freePort(): Promise<number> {
@@ -52,7 +72,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** N gateways, each keeping WINDOW QoS 1 publishes outstanding until it has sent PER_GATEWAY. */
-async function drive(label: string, port: number, gateways: Gateway[], perGateway: number): Promise<RunResult> {
+async function drive(label: string, port: number, gateways: Gateway[], perGateway: number, processes: Record<string, number> = {}): Promise<RunResult> {
   const clients: MqttClient[] = await Promise.all(
     gateways.map((g) =>
       mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: g.id, username: g.password ? g.id : undefined, password: g.password, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 30_000 }),
@@ -62,6 +82,8 @@ async function drive(label: string, port: number, gateways: Gateway[], perGatewa
   const latencies: number[] = [];
   let acked = 0;
   const total = gateways.length * perGateway;
+  const cpuBefore = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSecondsOf(pid)]));
+  const generatorBefore = process.cpuUsage();
   const started = performance.now();
   const progress = setInterval(() => {
     const seconds = (performance.now() - started) / 1000;
@@ -91,10 +113,13 @@ async function drive(label: string, port: number, gateways: Gateway[], perGatewa
     ),
   );
   const seconds = (performance.now() - started) / 1000;
+  const generatorCpu = process.cpuUsage(generatorBefore);
+  const cpuMicrosPerMessage: Record<string, number> = { 'load generator': (generatorCpu.user + generatorCpu.system) / total };
+  for (const [name, pid] of Object.entries(processes)) cpuMicrosPerMessage[name] = ((cpuSecondsOf(pid) - (cpuBefore[name] as number)) * 1e6) / total;
   clearInterval(progress);
   await Promise.all(clients.map((c) => c.endAsync()));
   latencies.sort((a, b) => a - b);
-  return { messages: total, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies[latencies.length - 1] ?? NaN };
+  return { messages: total, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies[latencies.length - 1] ?? NaN, cpuMicrosPerMessage };
 }
 
 async function waitForPort(port: number, child: ChildProcess, what: string, timeoutMs = 60_000): Promise<void> {
@@ -122,6 +147,8 @@ async function stop(child: ChildProcess): Promise<void> {
 interface Target {
   port: number;
   gateways: Gateway[];
+  /** Processes whose CPU time a round accounts for, by name. */
+  processes: Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -134,6 +161,7 @@ async function startMosquitto(): Promise<Target> {
   await waitForPort(port, child, 'mosquitto');
   return {
     port,
+    processes: { mosquitto: child.pid as number },
     gateways: Array.from({ length: GATEWAYS }, () => ({ id: uniqueName('bench-mq').replace(/_/g, '-') })),
     stop: async () => {
       await stop(child);
@@ -158,7 +186,7 @@ async function startGridsightBroker(): Promise<Target & { recordsWritten(): Prom
   }
   await pool.end();
   const [mqttPort, wsPort, mqttsPort, opsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, [join(root, 'broker', 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [...BROKER_NODE_ARGS, join(root, 'broker', 'dist', 'main.js')], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
@@ -177,8 +205,10 @@ async function startGridsightBroker(): Promise<Target & { recordsWritten(): Prom
     },
   });
   await waitForPort(mqttPort, child, 'broker');
+  const kafkaPid = listenerPid(Number(kafkaBrokers[0]?.split(':')[1]));
   return {
     port: mqttPort,
+    processes: { broker: child.pid as number, ...(kafkaPid ? { kafka: kafkaPid } : {}) },
     gateways,
     recordsWritten: async () => {
       const now = await admin.fetchTopicOffsets(KAFKA_TOPICS.anomalyEvents);
@@ -197,7 +227,8 @@ function median(results: RunResult[]): RunResult {
   return sorted[Math.floor(sorted.length / 2)] as RunResult;
 }
 
-const row = (label: string, r: RunResult) => `| ${label} | **${Math.round(r.perSecond)} msg/s** | ${r.p50Ms.toFixed(1)} ms | ${r.p99Ms.toFixed(1)} ms | ${r.maxMs.toFixed(1)} ms | ${r.seconds.toFixed(2)} s |`;
+const cpu = (r: RunResult) => Object.entries(r.cpuMicrosPerMessage).map(([name, micros]) => `${name} ${micros.toFixed(0)}`).join(', ');
+const row = (label: string, r: RunResult) => `| ${label} | **${Math.round(r.perSecond)} msg/s** | ${r.p50Ms.toFixed(1)} ms | ${r.p99Ms.toFixed(1)} ms | ${r.maxMs.toFixed(1)} ms | ${r.seconds.toFixed(2)} s | ${cpu(r)} |`;
 
 say(`${GATEWAYS} gateways × ${PER_GATEWAY} QoS 1 events, ${WINDOW} unacknowledged per gateway, ${ROUNDS} alternating rounds`);
 const mosquittoTarget = await startMosquitto();
@@ -211,8 +242,8 @@ try {
   await drive('broker warm-up', brokerTarget.port, brokerTarget.gateways, Math.min(100, PER_GATEWAY));
   // Alternating rounds and medians: the machine is shared, and a burst of other work hits one round, not one side.
   for (let round = 1; round <= ROUNDS; round++) {
-    mosquittoRuns.push(await drive(`round ${round}/${ROUNDS} mosquitto`, mosquittoTarget.port, mosquittoTarget.gateways, PER_GATEWAY));
-    brokerRuns.push(await drive(`round ${round}/${ROUNDS} broker`, brokerTarget.port, brokerTarget.gateways, PER_GATEWAY));
+    mosquittoRuns.push(await drive(`round ${round}/${ROUNDS} mosquitto`, mosquittoTarget.port, mosquittoTarget.gateways, PER_GATEWAY, mosquittoTarget.processes));
+    brokerRuns.push(await drive(`round ${round}/${ROUNDS} broker`, brokerTarget.port, brokerTarget.gateways, PER_GATEWAY, brokerTarget.processes));
   }
   inKafka = await brokerTarget.recordsWritten();
 } finally {
@@ -228,8 +259,8 @@ const markdown = `# broker benchmark (${result.at})
 
 ${GATEWAYS} simulated gateways (mqtt.js, MQTT 3.1.1) each publish ${PER_GATEWAY} AnomalyEvents with QoS 1, keeping ${WINDOW} unacknowledged at a time; one machine (Kafka, both brokers and the load generator share its cores), load generator in its own process. Median of ${ROUNDS} alternating rounds; every round: ${brokerRuns.map((r) => Math.round(r.perSecond)).join(', ')} msg/s (broker) and ${mosquittoRuns.map((r) => Math.round(r.perSecond)).join(', ')} msg/s (mosquitto).
 
-| broker | rate | p50 publish→PUBACK | p99 | max | time |
-|---|---|---|---|---|---|
+| broker | rate | p50 publish→PUBACK | p99 | max | time | CPU µs per message |
+|---|---|---|---|---|---|---|
 ${row('gridsight broker (auth, ACL, validation, PUBACK after Kafka acks=all)', broker)}
 ${row('baseline: Debian mosquitto, QoS 1, no bridge, no persistence', mosquitto)}
 

@@ -33,7 +33,7 @@ export const BrokerEnv = Type.Object(
     GRIDSIGHT_BRIDGE_LINGER_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 5, description: 'How long a Kafka batch gathers messages of all clients' }),
     GRIDSIGHT_BRIDGE_MAX_BATCH: Positive(1000, 'Records per Kafka sendBatch at most'),
     GRIDSIGHT_BRIDGE_MAX_IN_FLIGHT: Positive(5000, 'Messages waiting for Kafka at most; further publishes wait without PUBACK'),
-    GRIDSIGHT_BRIDGE_PRODUCERS: Type.Integer({ minimum: 1, maximum: 16, default: 1, description: 'Idempotent Kafka producers, each with one batch in flight (a key always uses the same one). More overlap round trips to a remote Kafka; on one busy machine 1 measured fastest (smaller batches cost CPU)' }),
+    GRIDSIGHT_BRIDGE_PRODUCERS: Type.Integer({ minimum: 1, maximum: 16, default: 1, description: 'Idempotent Kafka producers (on the producer thread), each with one batch in flight; a client always uses the same one, so its records keep their order. More overlap round trips to a remote Kafka; on one busy machine 1 measured fastest (smaller batches cost more CPU per record)' }),
     GRIDSIGHT_BRIDGE_GIVE_UP_MS: Positive(30_000, 'Kafka unreachable this long: the waiting clients are disconnected without PUBACK and resend later'),
     GRIDSIGHT_AUTH_CACHE_MS: Type.Integer({ minimum: 0, default: 30_000, description: 'How long a verified credential is trusted without scrypt; changes in the database evict at once' }),
     GRIDSIGHT_SESSION_PACKET_TTL_S: Positive(7 * 24 * 3600, 'Offline QoS 1 messages expire from Redis after this'),

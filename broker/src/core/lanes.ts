@@ -1,4 +1,4 @@
-/** Which of `lanes` producers carries records with this key: the same lane for the same key, always (FNV-1a). */
+/** Which of `lanes` producers carries records with this order key: the same lane for the same key, always (FNV-1a). */
 export function laneOf(key: string, lanes: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {

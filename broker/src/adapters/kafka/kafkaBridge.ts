@@ -1,8 +1,8 @@
-import { CompressionTypes, Kafka, logLevel, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from '@gridsight/service-kit';
 import type { KafkaRecord } from '../../core/bridgeRoute.js';
 import { laneOf } from '../../core/lanes.js';
 import { BrokerError } from '../../errors.js';
+import { startProducerPool } from './producerPool.js';
 
 export interface KafkaBridgeOptions {
   brokers: string[];
@@ -14,7 +14,7 @@ export interface KafkaBridgeOptions {
   maxInFlight: number;
   /** A record not acknowledged within this is rejected (its client is disconnected, no PUBACK). */
   giveUpMs: number;
-  /** Idempotent producers, each with one batch in flight; a record's key picks its producer. */
+  /** Idempotent producers, each with one batch in flight; a record's order key picks its producer. */
   producers: number;
   logger: Logger;
   onBatch?: (size: number, seconds: number) => void;
@@ -30,8 +30,11 @@ export interface KafkaBridgeStatus {
 }
 
 export interface KafkaBridge {
-  /** Resolves once Kafka (acks=all) has the record; rejects with a retriable BrokerError otherwise. */
-  send(record: KafkaRecord): Promise<void>;
+  /**
+   * Resolves once Kafka (acks=all) has the record; rejects with a retriable BrokerError otherwise.
+   * Records with the same `orderKey` (the publishing client) reach Kafka in the order they were sent.
+   */
+  send(record: KafkaRecord, orderKey: string): Promise<void>;
   status(): KafkaBridgeStatus;
   /** Refuses new records, flushes those in hand (until the deadline), disconnects. */
   close(deadlineMs?: number): Promise<void>;
@@ -39,6 +42,7 @@ export interface KafkaBridge {
 
 interface Entry {
   record: KafkaRecord;
+  lane: number;
   deadlineMs: number;
   settled: boolean;
   resolve: () => void;
@@ -46,7 +50,7 @@ interface Entry {
 }
 
 interface Lane {
-  producer: Producer;
+  index: number;
   pending: Entry[];
   batch: Entry[];
   sending?: Promise<void>;
@@ -63,29 +67,19 @@ const SWEEP_INTERVAL_MS = 250;
  *
  * An idempotent kafkajs producer must not have two batches in flight (their sequence numbers
  * would race), so throughput would be one batch per Kafka round trip. Several producers ("lanes")
- * overlap those round trips; a record's key always picks the same lane, so records of one key
- * (one geo cell, one gateway's status) keep their order.
+ * overlap those round trips with the MQTT work of the others; a client always goes through the
+ * same lane, so one gateway's records keep their order in every partition. Records of different
+ * gateways in one geo cell may interleave differently than they arrived, which they may anyway:
+ * they are published concurrently.
  */
 export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<KafkaBridge> {
   const { logger, lingerMs, maxBatch, maxInFlight, giveUpMs } = options;
-  const kafka = new Kafka({
-    clientId: options.clientId,
-    brokers: options.brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
-    // Our own loop retries with backoff until each record's deadline; kafkajs retries only briefly.
-    retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
-  });
-  const lanes: Lane[] = Array.from({ length: options.producers }, () => ({
-    producer: kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
-    pending: [],
-    batch: [],
-  }));
+  const lanes: Lane[] = Array.from({ length: options.producers }, (_, index) => ({ index, pending: [], batch: [] }));
   const status: KafkaBridgeStatus = { connected: false, inFlight: 0, waiting: 0 };
   let closing = false;
   const overflow: Entry[] = [];
 
-  await Promise.all(lanes.map((lane) => lane.producer.connect()));
+  const producers = await startProducerPool({ brokers: options.brokers, clientId: options.clientId, producers: options.producers });
   status.connected = true;
 
   const settle = (entry: Entry, error?: Error): void => {
@@ -101,7 +95,7 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
     while (overflow.length > 0 && status.inFlight < maxInFlight) {
       const entry = overflow.shift() as Entry;
       status.inFlight++;
-      const lane = lanes[laneOf(entry.record.key, lanes.length)] as Lane;
+      const lane = lanes[entry.lane] as Lane;
       lane.pending.push(entry);
       schedule(lane);
     }
@@ -130,7 +124,7 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
     for (let attempt = 0; lane.batch.some((entry) => !entry.settled); attempt++) {
       const started = performance.now();
       try {
-        await lane.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: byTopic(lane.batch) });
+        await producers.send(lane.index, lane.batch.filter((entry) => !entry.settled).map((entry) => entry.record));
         options.onBatch?.(lane.batch.length, (performance.now() - started) / 1000);
         if (status.unavailableSinceMs !== undefined) logger.info({ downMs: Date.now() - status.unavailableSinceMs }, 'Kafka acknowledges again');
         status.connected = true;
@@ -173,13 +167,13 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
   const busy = (): boolean => overflow.length > 0 || lanes.some((lane) => lane.sending !== undefined || lane.pending.length > 0);
 
   return {
-    send: (record) =>
+    send: (record, orderKey) =>
       new Promise<void>((resolve, reject) => {
         if (closing) {
           reject(new BrokerError('BROKER_SHUTTING_DOWN'));
           return;
         }
-        overflow.push({ record, deadlineMs: Date.now() + giveUpMs, settled: false, resolve, reject });
+        overflow.push({ record, lane: laneOf(orderKey, lanes.length), deadlineMs: Date.now() + giveUpMs, settled: false, resolve, reject });
         admit();
       }),
     status: () => ({ ...status }),
@@ -199,18 +193,7 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
         entry.settled = true;
         entry.reject(new BrokerError('BROKER_SHUTTING_DOWN'));
       }
-      await Promise.all(lanes.map((lane) => lane.producer.disconnect()));
+      await producers.close();
     },
   };
-}
-
-function byTopic(entries: Entry[]): TopicMessages[] {
-  const topics = new Map<string, TopicMessages>();
-  for (const { record, settled } of entries) {
-    if (settled) continue;
-    let topic = topics.get(record.topic);
-    if (!topic) topics.set(record.topic, (topic = { topic: record.topic, messages: [] }));
-    topic.messages.push({ key: record.key, value: record.value, headers: record.headers });
-  }
-  return [...topics.values()];
 }

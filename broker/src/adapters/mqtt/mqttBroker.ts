@@ -172,7 +172,7 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
       logger.warn({ clientId: client.id, principal: describePrincipal(session.principal), topic: packet.topic, reason: route.reason }, 'invalid payload sent to the DLQ');
     }
     metrics.bridgeInFlight.inc();
-    bridge.send(route.record).then(
+    bridge.send(route.record, client.id).then(
       () => {
         metrics.bridgeInFlight.dec();
         if (route.action === 'dead-letter') metrics.deadLettered.inc({ channel: packet.topic.split('/')[3] ?? 'unknown' });
