@@ -38,7 +38,7 @@ else {
 }
 const services = running ?? stack;
 
-say(`${files.length} benchmarks to run: ${files.join(', ')}`);
+say(`${files.length} benchmark${files.length === 1 ? '' : 's'} to run: ${files.join(', ')}`);
 const outcomes = [];
 for (const [index, file] of files.entries()) {
   const began = Date.now();

@@ -274,7 +274,8 @@ export function buildSummary(input: SummaryInput): Summary {
     const file = input.results[name];
     const measuredAt = file && status !== 'measured' ? (stringAt(file.json, 'at') ?? file.modifiedAt.toISOString()) : undefined;
     if (!rule) {
-      rows.push({ component: name, measure: 'no summary rule for this benchmark: see its own report', source, status, ...(measuredAt ? { measuredAt } : {}) });
+      const measure = file ? 'no summary rule for this benchmark: see its own report' : 'no result';
+      rows.push({ component: name, measure, source, status, ...(measuredAt ? { measuredAt } : {}) });
       continue;
     }
     if (!file) {
