@@ -107,6 +107,7 @@ export function createStreamProcessor({ config, databaseUrl, logger, registry }:
     sessionTimeoutMs: config.GRIDSIGHT_SP_SESSION_TIMEOUT_MS,
     partitionsConsumedConcurrently: config.GRIDSIGHT_SP_PARTITIONS_CONCURRENCY,
     maxBatch: config.GRIDSIGHT_SP_MAX_BATCH,
+    maxBytesPerPartition: config.GRIDSIGHT_SP_FETCH_MAX_BYTES_PER_PARTITION,
     logger,
     onLag: (topic, partition, lag) => metrics.lag(topic, partition, lag),
     handle: async (topic, partition, records) => {

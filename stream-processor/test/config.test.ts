@@ -11,6 +11,8 @@ describe('stream processor config', () => {
     assert.equal(config.GRIDSIGHT_SP_TOPIC_ANOMALY_EVENTS, 'anomaly-events');
     assert.equal(config.GRIDSIGHT_SP_TOPIC_DLQ, 'anomaly-events.dlq');
     assert.equal(config.GRIDSIGHT_DATABASE_URL, undefined);
+    assert.equal(config.GRIDSIGHT_SP_MAX_BATCH, 5000);
+    assert.equal(config.GRIDSIGHT_SP_FETCH_MAX_BYTES_PER_PARTITION, 4 * 1_048_576);
   });
 
   it('reads numbers from the environment', () => {

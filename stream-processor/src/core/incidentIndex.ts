@@ -16,11 +16,13 @@ export interface IncidentIndex {
 
 /** The batch's incidents by place and kind, so each decision sees its neighbours without scanning them all. */
 export function createIncidentIndex(incidents: Iterable<IncidentState> = []): IncidentIndex {
-  const buckets = new Map<string, Map<string, IncidentState>>();
+  const byKind = new Map<AnomalyKind, Map<string, Map<string, IncidentState>>>();
   const put = (incident: IncidentState): void => {
-    const key = `${incident.kind}|${encodeGeohash(incident.location.lat, incident.location.lon, INDEX_PRECISION)}`;
-    let bucket = buckets.get(key);
-    if (!bucket) buckets.set(key, (bucket = new Map()));
+    let cells = byKind.get(incident.kind);
+    if (!cells) byKind.set(incident.kind, (cells = new Map()));
+    const cell = encodeGeohash(incident.location.lat, incident.location.lon, INDEX_PRECISION);
+    let bucket = cells.get(cell);
+    if (!bucket) cells.set(cell, (bucket = new Map()));
     bucket.set(incident.incidentId, incident);
   };
   for (const incident of incidents) put(incident);
@@ -28,8 +30,10 @@ export function createIncidentIndex(incidents: Iterable<IncidentState> = []): In
     put,
     near(point, radiusM, kind) {
       const found: IncidentState[] = [];
+      const cells = byKind.get(kind);
+      if (!cells) return found;
       for (const cell of cellsWithin(point, radiusM, INDEX_PRECISION)) {
-        const bucket = buckets.get(`${kind}|${cell}`);
+        const bucket = cells.get(cell);
         if (bucket) for (const incident of bucket.values()) found.push(incident);
       }
       return found;

@@ -38,6 +38,9 @@ export function sourceKey(source: Source): string {
   return `${source.type}/${source.gatewayId}/${source.deviceId}`;
 }
 
+// Date#toISOString's own shape; edge agents send it so, and parsing a Date is the costlier path.
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function isoTime(timestamp: string): string {
-  return new Date(timestamp).toISOString();
+  return CANONICAL_UTC.test(timestamp) ? timestamp : new Date(timestamp).toISOString();
 }

@@ -2,10 +2,8 @@ import pRetry, { AbortError } from 'p-retry';
 import type { Pool, PoolClient } from 'pg';
 import { ProcessorError } from '../../errors.js';
 
-// SQLSTATE classes where the same transaction may well succeed when run again. A unique
-// violation (23505) is a write that raced another transaction writing the same key; run again,
-// the batch reads that row first and skips it.
-const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '57P01', '57P02', '57P03', '53300', '23505']);
+// SQLSTATE classes where the same transaction may well succeed when run again.
+const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '57P01', '57P02', '57P03', '53300']);
 
 function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
@@ -13,7 +11,7 @@ function isTransient(error: unknown): boolean {
   return TRANSIENT_SQLSTATES.has(code) || code.startsWith('08');
 }
 
-/** Runs `work` in one transaction; deadlocks, serialisation failures, unique-key races and lost connections run it again, with backoff and a limit. */
+/** Runs `work` in one transaction; deadlocks, serialisation failures and lost connections run it again, with backoff and a limit. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, retries = 5): Promise<T> {
   return pRetry(
     async () => {

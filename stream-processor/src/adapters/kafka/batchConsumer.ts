@@ -13,6 +13,8 @@ export interface BatchConsumerOptions {
   partitionsConsumedConcurrently: number;
   /** Records per call of `handle`: one database transaction each. */
   maxBatch: number;
+  /** Most bytes one fetch brings per partition; it bounds a batch as much as maxBatch does. */
+  maxBytesPerPartition: number;
   /** Must have committed its database transaction when it resolves; its offsets are committed right after. */
   handle: (topic: string, partition: number, records: RecordIn[]) => Promise<void>;
   onLag?: (topic: string, partition: number, lag: number) => void;
@@ -38,6 +40,8 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
     sessionTimeout: options.sessionTimeoutMs,
     heartbeatInterval: Math.max(1_000, Math.floor(options.sessionTimeoutMs / 10)),
     rebalanceTimeout: Math.max(60_000, options.sessionTimeoutMs * 2),
+    maxBytesPerPartition: options.maxBytesPerPartition,
+    maxBytes: Math.max(10 * 1024 * 1024, options.maxBytesPerPartition * options.partitionsConsumedConcurrently),
   });
   let connected = false;
   consumer.on(consumer.events.CONNECT, () => {
