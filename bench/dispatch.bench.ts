@@ -3,11 +3,13 @@
 //  1. incident event → ticket assigned latency (p50/p99) at a steady publish rate: from the Kafka
 //     send to the commit of the `assigned` transition (seen through PostgreSQL NOTIFY); baseline: a
 //     bare kafkajs consumer receiving the same messages in the same run (Kafka's own delivery latency);
-//  2. API latency at a fixed request rate (autocannon, GET /api/v1/tickets as a signed-in worker):
-//     p99 against a trivial fastify route (GET /ping) at the same rate in the same run. Target: p99 ≤ 20 ms at 1k req/s.
+//  2. API latency at a fixed request rate (autocannon, as a signed-in worker: the app's reads, see
+//     API_MIX): p99 against a trivial fastify route (GET /ping) at the same rate in the same run.
+//     Target: p99 ≤ 20 ms at 1k req/s. GRIDSIGHT_BENCH_SERVICE_NODE_ARGS (e.g. "--cpu-prof
+//     --cpu-prof-dir=/tmp/prof") is passed to the service's node, to profile the benchmarked routes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,6 +30,7 @@ const PUBLISH_RATE = Number(process.env.GRIDSIGHT_BENCH_INCIDENT_RATE ?? 10);
 const API_RATE = Number(process.env.GRIDSIGHT_BENCH_API_RATE ?? 1000);
 const API_SECONDS = Number(process.env.GRIDSIGHT_BENCH_API_SECONDS ?? 15);
 const API_CONNECTIONS = 20;
+const SERVICE_NODE_ARGS = (process.env.GRIDSIGHT_BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const GRID = 5;
 const CELL = 0.01;
 const PASSWORD = 'bench password 123';
@@ -114,8 +117,42 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function load(url: string, headers: Record<string, string>): Promise<autocannon.Result> {
-  return autocannon({ url, connections: API_CONNECTIONS, overallRate: API_RATE, duration: API_SECONDS, headers });
+// CPU seconds a process has used (user + system), from /proc: unlike latency, this hardly moves when
+// other work on the machine competes for the cores.
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds per second a process spends with no requests (the service's timers, outbox relay, Kafka consumer). */
+async function idleCpuRate(pid: number, seconds = 5): Promise<number> {
+  const before = cpuSeconds(pid);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  return (cpuSeconds(pid) - before) / seconds;
+}
+
+/** Server CPU per request during a load, net of what the process spends while idle over the same time. */
+async function measured(pid: number, idleRate: number, run: () => Promise<autocannon.Result>): Promise<{ result: autocannon.Result; cpuMsPerRequest: number }> {
+  const before = cpuSeconds(pid);
+  const started = performance.now();
+  const result = await run();
+  const background = (idleRate * (performance.now() - started)) / 1000;
+  return { result, cpuMsPerRequest: round(((cpuSeconds(pid) - before - background) * 1000) / Math.max(result.requests.total, 1)) };
+}
+
+async function load(url: string, headers: Record<string, string>, requests?: autocannon.Request[]): Promise<autocannon.Result> {
+  return autocannon({ url, connections: API_CONNECTIONS, overallRate: API_RATE, duration: API_SECONDS, headers, ...(requests ? { requests } : {}) });
+}
+
+/** What the worker app reads, in the proportions it reads them: the list on every change and refocus, a ticket on opening it, the profile once. */
+function apiMix(ticketId: string): { requests: autocannon.Request[]; description: string } {
+  const list = { method: 'GET' as const, path: '/api/v1/tickets' };
+  const detail = { method: 'GET' as const, path: `/api/v1/tickets/${ticketId}` };
+  const me = { method: 'GET' as const, path: '/api/v1/me' };
+  return {
+    requests: [list, detail, list, detail, list, me],
+    description: 'each connection cycles GET /api/v1/tickets, GET /api/v1/tickets/{id}, GET /api/v1/tickets, GET /api/v1/tickets/{id}, GET /api/v1/tickets, GET /api/v1/me (3/6 list, 2/6 detail, 1/6 profile)',
+  };
 }
 
 async function main(): Promise<void> {
@@ -143,7 +180,7 @@ async function main(): Promise<void> {
     await admin.connect();
     await admin.createTopics({ topics: [incidentsTopic, ticketEventsTopic].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })), waitForLeaders: true });
 
-    service = startProcess(process.execPath, [join(root, 'dispatch-service', 'dist', 'main.js')], {
+    service = startProcess(process.execPath, [...SERVICE_NODE_ARGS, join(root, 'dispatch-service', 'dist', 'main.js')], {
       GRIDSIGHT_DATABASE_URL: db.url,
       GRIDSIGHT_KAFKA_BROKERS: kafkaBrokers.join(','),
       GRIDSIGHT_DISPATCH_KAFKA_GROUP: uniqueName('gs-bench-dispatch'),
@@ -205,12 +242,25 @@ async function main(): Promise<void> {
     // Part 2: API latency at a fixed rate, against a trivial fastify route.
     const login = await fetch(`http://127.0.0.1:${httpPort}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'w-0-0-1', password: PASSWORD }) });
     const { token } = (await login.json()) as { token: string };
-    const myTickets = await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/tickets`, { headers: { authorization: `Bearer ${token}` } })).json() as { tickets: unknown[] };
-    baseline = startProcess(process.execPath, ['--input-type=module', '-e', `import Fastify from 'fastify'; const app = Fastify(); app.get('/ping', async () => ({ ok: true })); await app.listen({ host: '127.0.0.1', port: ${baselinePort} });`], {});
+    const myTickets = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/tickets`, { headers: { authorization: `Bearer ${token}` } })).json()) as { tickets: Array<{ ticketId: string }> };
+    if (!myTickets.tickets[0]) throw new Error('the benchmark worker has no ticket to read');
+    const mix = apiMix(myTickets.tickets[0].ticketId);
+    // /ping answers from memory; /ping-db makes one round trip to the same database first: the floor of any route that reads it.
+    const baselineScript = `import Fastify from 'fastify'; import pg from 'pg';
+      const pool = new pg.Pool({ connectionString: process.env.BENCH_DB_URL, max: 10 });
+      const app = Fastify();
+      app.get('/ping', async () => ({ ok: true }));
+      app.get('/ping-db', async () => ({ ok: (await pool.query({ name: 'ping', text: 'SELECT true AS ok' })).rows[0].ok }));
+      await app.listen({ host: '127.0.0.1', port: ${baselinePort} });`;
+    baseline = startProcess(process.execPath, ['--input-type=module', '-e', baselineScript], { BENCH_DB_URL: db.url });
     await waitForHttp(`http://127.0.0.1:${baselinePort}/ping`);
     say(`API: ${API_RATE} req/s for ${API_SECONDS} s over ${API_CONNECTIONS} connections, trivial route first`);
-    const trivial = await load(`http://127.0.0.1:${baselinePort}/ping`, {});
-    const tickets = await load(`http://127.0.0.1:${httpPort}/api/v1/tickets`, { authorization: `Bearer ${token}` });
+    const baselineIdle = await idleCpuRate(baseline.pid!);
+    const serviceIdle = await idleCpuRate(service.pid!);
+    say(`idle CPU: service ${round(serviceIdle * 1000)} ms/s, baseline ${round(baselineIdle * 1000)} ms/s`);
+    const { result: trivial, cpuMsPerRequest: trivialCpu } = await measured(baseline.pid!, baselineIdle, () => load(`http://127.0.0.1:${baselinePort}/ping`, {}));
+    const { result: oneQuery, cpuMsPerRequest: oneQueryCpu } = await measured(baseline.pid!, baselineIdle, () => load(`http://127.0.0.1:${baselinePort}/ping-db`, {}));
+    const { result: tickets, cpuMsPerRequest: ticketsCpu } = await measured(service.pid!, serviceIdle, () => load(`http://127.0.0.1:${httpPort}`, { authorization: `Bearer ${token}` }, mix.requests));
 
     const result = {
       benchmark: 'dispatch',
@@ -227,14 +277,18 @@ async function main(): Promise<void> {
         ratioP99: round(percentile(dispatchLatency, 99) / percentile(kafkaLatency, 99)),
       },
       api: {
-        load: `${API_RATE} req/s for ${API_SECONDS} s, ${API_CONNECTIONS} connections; GET /api/v1/tickets as a worker with ${myTickets.tickets.length} open tickets`,
+        load: `${API_RATE} req/s for ${API_SECONDS} s, ${API_CONNECTIONS} connections, as a worker with ${myTickets.tickets.length} open tickets; ${mix.description}`,
         requests: tickets.requests.total,
         non2xx: tickets.non2xx,
         errors: tickets.errors,
         achievedRps: round(tickets.requests.average),
         p50Ms: tickets.latency.p50,
         p99Ms: tickets.latency.p99,
-        baseline: { what: 'trivial fastify route GET /ping', achievedRps: round(trivial.requests.average), p50Ms: trivial.latency.p50, p99Ms: trivial.latency.p99 },
+        serviceCpuMsPerRequest: ticketsCpu,
+        serviceIdleCpuMsPerS: round(serviceIdle * 1000),
+        baseline: { what: 'trivial fastify route GET /ping', achievedRps: round(trivial.requests.average), p50Ms: trivial.latency.p50, p99Ms: trivial.latency.p99, serviceCpuMsPerRequest: trivialCpu },
+        ratioCpuPerRequest: round(ticketsCpu / Math.max(trivialCpu, 0.001)),
+        oneQueryRoute: { what: 'fastify route making one pg query (SELECT true) first', achievedRps: round(oneQuery.requests.average), p50Ms: oneQuery.latency.p50, p99Ms: oneQuery.latency.p99, serviceCpuMsPerRequest: oneQueryCpu },
         ratioP99: round(tickets.latency.p99 / Math.max(trivial.latency.p99, 1)),
         targetP99Ms: 20,
         meetsTarget: tickets.latency.p99 <= 20 && tickets.non2xx === 0,
@@ -260,12 +314,13 @@ Assigned: ${result.incidentToAssigned.assigned} of ${INCIDENTS}.
 
 Load: ${result.api.load}.
 
-| | achieved req/s | p50 | p99 |
-|---|---|---|---|
-| GET /api/v1/tickets | ${result.api.achievedRps} | ${result.api.p50Ms} ms | ${result.api.p99Ms} ms |
-| baseline: ${result.api.baseline.what} | ${result.api.baseline.achievedRps} | ${result.api.baseline.p50Ms} ms | ${result.api.baseline.p99Ms} ms |
+| | achieved req/s | p50 | p99 | server CPU per request |
+|---|---|---|---|---|
+| worker app reads (mix above) | ${result.api.achievedRps} | ${result.api.p50Ms} ms | ${result.api.p99Ms} ms | ${result.api.serviceCpuMsPerRequest} ms |
+| baseline: ${result.api.baseline.what} | ${result.api.baseline.achievedRps} | ${result.api.baseline.p50Ms} ms | ${result.api.baseline.p99Ms} ms | ${result.api.baseline.serviceCpuMsPerRequest} ms |
+| floor of a database-backed route: ${result.api.oneQueryRoute.what} | ${result.api.oneQueryRoute.achievedRps} | ${result.api.oneQueryRoute.p50Ms} ms | ${result.api.oneQueryRoute.p99Ms} ms | ${result.api.oneQueryRoute.serviceCpuMsPerRequest} ms |
 
-p99 ratio to the baseline: ${result.api.ratioP99}×. Target p99 ≤ 20 ms at 1k req/s: ${result.api.meetsTarget ? 'met' : 'NOT met'} (non-2xx: ${result.api.non2xx}, errors: ${result.api.errors}).
+p99 ratio to the baseline: ${result.api.ratioP99}×; server CPU per request ratio: ${result.api.ratioCpuPerRequest}× (user + system time of the server process from /proc, net of its idle use, ${result.api.serviceIdleCpuMsPerS} ms/s for the service: competing load on the machine hardly changes it, unlike latency). Target p99 ≤ 20 ms at 1k req/s: ${result.api.meetsTarget ? 'met' : 'NOT met'} (non-2xx: ${result.api.non2xx}, errors: ${result.api.errors}).
 `;
     const resultsDir = join(root, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
