@@ -13,7 +13,7 @@
 // burst of other work on a shared machine hits one round of one side, not a whole side.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,7 @@ const images = readdirSync(imageDir)
   .map((f) => join(imageDir, f));
 const bytes = images.map((p) => readFileSync(p));
 
+const loadAtStart = loadavg()[0] as number;
 const rssBefore = process.memoryUsage().rss;
 const detector = await createDetector({ modelPath: SHIPPED_MODEL.path, threads: 1, scoreThreshold: MIN_THRESHOLD });
 const rssLoaded = process.memoryUsage().rss;
@@ -225,6 +226,8 @@ const results = {
   rounds: ROUNDS,
   images: images.length,
   threads: { onnxruntime: 1, libvips: 1, opencv: 1 },
+  // Other work on the machine moves every wall-clock figure here; the load says how much there was.
+  machine: { cpus: availableParallelism(), loadAverage1m: { start: loadAtStart, end: loadavg()[0] as number } },
   model: { path: SHIPPED_MODEL.path, sha256: detector.model.sha256, input: [detector.model.inputHeight, detector.model.inputWidth] },
   // `node` is the agent as it runs (pipelined); its stage times are from the sequential rounds, where stages do not overlap.
   node: {
@@ -243,6 +246,11 @@ const results = {
   python: { ...py, totalMs: total(py.meanMs), prePostShareOfModel: prePost(py.meanMs), prePostWithDecodeShareOfModel: prePostWithDecode(py.meanMs) },
   fpsRatioNodeToPython: pipe.fps / py.fps,
   fpsRatioSequentialToPython: seq.fps / py.fps,
+  // Each round's sides ran back to back under much the same load: their ratios show how far the shared machine moved the figures.
+  fpsRatioPerRound: {
+    pipelined: rounds.pipelined.map((r, i) => Number((r.fps / (rounds.python[i] as PythonRound).fps).toFixed(2))),
+    sequential: rounds.sequential.map((r, i) => Number((r.fps / (rounds.python[i] as PythonRound).fps).toFixed(2))),
+  },
   cpuRatioNodeToPython: seq.cpuMsPerFrame / py.cpuMsPerFrame,
   imagesWithSameDetectionCount: sameCounts,
   targets: { modelMsMax: 40, prePostShareMax: 0.15, fpsRatioMin: 1.0, rssMbMax: 250 },
@@ -252,7 +260,7 @@ const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 const ms = (v: number) => v.toFixed(2);
 const md = `# edge-inference benchmark (${results.at})
 
-Shipped model \`${SHIPPED_MODEL.path.replace(`${root}/`, '')}\` (${results.model.input.join('x')}), ${images.length} held-out images; ${ROUNDS} rounds of ${FRAMES} frames per side after ${WARMUP} warm-up, the sides alternating in each round; medians over the rounds. One thread for onnxruntime and one for image decoding on both sides (libvips via \`sharp.concurrency(1)\`, \`cv2.setNumThreads(1)\`).
+Shipped model \`${SHIPPED_MODEL.path.replace(`${root}/`, '')}\` (${results.model.input.join('x')}), ${images.length} held-out images, on ${results.machine.cpus} cores with a 1-minute load average of ${results.machine.loadAverage1m.start.toFixed(1)} at the start and ${results.machine.loadAverage1m.end.toFixed(1)} at the end; ${ROUNDS} rounds of ${FRAMES} frames per side after ${WARMUP} warm-up, the sides alternating in each round; medians over the rounds. One thread for onnxruntime and one for image decoding on both sides (libvips via \`sharp.concurrency(1)\`, \`cv2.setNumThreads(1)\`).
 
 - **sequential**: one frame at a time on both sides (decode → preprocess → model → postprocess).
 - **pipelined**: the edge agent as it runs: its worker hands the detector the next frame while the current one is in the model, so sharp decodes frame n+1 on libuv's thread (a second core when there is one) while onnxruntime runs frame n on the main thread. The Python baseline stays sequential, as a typical deployment script is.
@@ -273,6 +281,8 @@ Shipped model \`${SHIPPED_MODEL.path.replace(`${root}/`, '')}\` (${results.model
 |---|---|---|---|
 | pipelined (the agent as it runs) | **${pipe.fps.toFixed(1)}** (rounds: ${pipe.fpsPerRound.join(', ')}) | ${py.fps.toFixed(1)} (rounds: ${py.fpsPerRound.join(', ')}) | **${results.fpsRatioNodeToPython.toFixed(2)}×** |
 | sequential (like for like) | ${seq.fps.toFixed(1)} (rounds: ${seq.fpsPerRound.join(', ')}) | ${py.fps.toFixed(1)} | ${results.fpsRatioSequentialToPython.toFixed(2)}× |
+
+Ratio to the Python round run beside it, per round: pipelined ${results.fpsRatioPerRound.pipelined.join(', ')} (median ${median(results.fpsRatioPerRound.pipelined).toFixed(2)}×); sequential ${results.fpsRatioPerRound.sequential.join(', ')} (median ${median(results.fpsRatioPerRound.sequential).toFixed(2)}×). CPU per frame (all threads), edge agent ÷ Python: ${results.cpuRatioNodeToPython.toFixed(2)}× — when no core is idle, frames/s follow CPU per frame and pipelining gains nothing.
 
 - **RSS of the agent process** (\`edge-agent/dist/main.js\`, two folder cameras offering 60 frames/s each, events kept on disk, ${agentRun.seconds} s): **${agentRun.rssMbHighWaterMark.toFixed(0)} MB peak** (VmHWM; target ≤ 250 MB); it ran the model on ${agentRun.fps.toFixed(1)} frames/s, the surplus dropped by its queue. This benchmark's own process: ${results.node.rssMb.benchProcessPeak.toFixed(0)} MB peak (${results.node.rssMb.modelLoaded.toFixed(0)} MB with the model loaded, ${results.node.rssMb.beforeModel.toFixed(0)} MB before); Python ${py.peakRssMb.toFixed(0)} MB peak
 - model time ${ms(seq.meanMs.inferenceMs)} ms per frame on one core (target ≤ 40 ms)
