@@ -22,7 +22,7 @@ const GATEWAYS = Number(process.env.GRIDSIGHT_BENCH_GATEWAYS ?? 20);
 const PER_GATEWAY = Number(process.env.GRIDSIGHT_BENCH_MESSAGES ?? 1000);
 // Unacknowledged messages per gateway: a gateway replaying its store-and-forward backlog.
 const WINDOW = Number(process.env.GRIDSIGHT_BENCH_WINDOW ?? 10);
-const ROUNDS = Number(process.env.GRIDSIGHT_BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.GRIDSIGHT_BENCH_ROUNDS ?? 5);
 // Extra node flags for the broker process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under this load.
 const BROKER_NODE_ARGS = (process.env.GRIDSIGHT_BENCH_BROKER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 const say = (line: string) => process.stderr.write(`broker bench: ${line}\n`);
@@ -71,13 +71,25 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/**
+ * On a machine loaded by other work, a CONNECT now and then meets a credential check that timed out
+ * (CONNACK "server unavailable"); a gateway tries again, and so does the load generator, a few times.
+ */
+async function connect(label: string, port: number, gateway: Gateway): Promise<MqttClient> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: gateway.id, username: gateway.password ? gateway.id : undefined, password: gateway.password, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 30_000 });
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      say(`${label}: ${gateway.id} could not connect (${(error as Error).message}); trying again`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 /** N gateways, each keeping WINDOW QoS 1 publishes outstanding until it has sent PER_GATEWAY. */
 async function drive(label: string, port: number, gateways: Gateway[], perGateway: number, processes: Record<string, number> = {}): Promise<RunResult> {
-  const clients: MqttClient[] = await Promise.all(
-    gateways.map((g) =>
-      mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: g.id, username: g.password ? g.id : undefined, password: g.password, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 30_000 }),
-    ),
-  );
+  const clients: MqttClient[] = await Promise.all(gateways.map((g) => connect(label, port, g)));
   const payloads = gateways.map((g) => Array.from({ length: perGateway }, () => Buffer.from(JSON.stringify(anomalyEvent(g.id)))));
   const latencies: number[] = [];
   let acked = 0;
