@@ -199,7 +199,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     ({ report, samples } = await run(options, dataRoot, stopEarly.signal, abort.signal));
   } catch (error) {
-    if (isStackError(error, 'ABORTED')) return 130;
+    if (isStackError(error, 'ABORTED')) {
+      say(`stopped; data and logs kept in ${dataRoot}`);
+      return 130;
+    }
     const forUser = isStackError(error) || (error as Error)?.name === 'ConfigError';
     say(`${forUser ? 'error' : 'unexpected error'}: ${forUser ? (error as Error).message : ((error as Error)?.stack ?? String(error))}`);
     say(`data and logs kept in ${dataRoot}`);

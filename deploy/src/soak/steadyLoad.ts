@@ -15,6 +15,7 @@ export interface LoadCounts {
   published: number;
   acknowledged: number;
   publishFailures: number;
+  /** Real-world problems with at least one acknowledged sighting: each owes one incident. */
   problems: number;
 }
 
@@ -55,6 +56,11 @@ export function startSteadyLoad(options: { gateways: LoadGateway[]; ratePerSecon
   for (const { cell } of gateways) if (!freeSites.has(cell.cellId)) freeSites.set(cell.cellId, problemSites(cell));
   const tracks = new Map<string, Track[]>(gateways.map((g) => [g.gatewayId, []]));
   const counts: LoadCounts = { published: 0, acknowledged: 0, publishFailures: 0, problems: 0 };
+  // A problem counts once the broker has acknowledged a sighting of it: one staged just before the
+  // load stops may never have been published, and then no incident is owed for it.
+  const problemOfTrack = new Map<Track, number>();
+  const sightedProblems = new Set<number>();
+  let staged = 0;
   const acknowledgedIds = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   let running = true;
@@ -63,8 +69,10 @@ export function startSteadyLoad(options: { gateways: LoadGateway[]; ratePerSecon
     const site = freeSites.get(gateway.cell.cellId)!.shift();
     if (!site) return false;
     const seenBy = ['cam-1', 'cam-2'].map((deviceId) => ({ type: 'camera' as const, gatewayId: gateway.gatewayId, deviceId }));
-    tracks.get(gateway.gatewayId)!.push(...tracksFor({ kind: random.chance(0.2) ? 'manhole_open' : 'garbage_pile', location: site, seenBy }, random));
-    counts.problems++;
+    const problem = staged++;
+    const added = tracksFor({ kind: random.chance(0.2) ? 'manhole_open' : 'garbage_pile', location: site, seenBy }, random);
+    for (const track of added) problemOfTrack.set(track, problem);
+    tracks.get(gateway.gatewayId)!.push(...added);
     return true;
   };
   for (const gateway of gateways) for (let i = 0; i < INITIAL_PROBLEMS_PER_GATEWAY; i++) addProblem(gateway);
@@ -95,6 +103,7 @@ export function startSteadyLoad(options: { gateways: LoadGateway[]; ratePerSecon
         () => {
           counts.acknowledged++;
           acknowledgedIds.add(event.eventId);
+          sightedProblems.add(problemOfTrack.get(track)!);
         },
         () => {
           counts.publishFailures++;
@@ -108,7 +117,7 @@ export function startSteadyLoad(options: { gateways: LoadGateway[]; ratePerSecon
   const loops = gateways.map((gateway, index) => publishLoop(gateway, (index / gateways.length) * intervalMs));
 
   return {
-    counts: () => ({ ...counts }),
+    counts: () => ({ ...counts, problems: sightedProblems.size }),
     acknowledgedIds,
     stop: async () => {
       running = false;
