@@ -24,16 +24,20 @@ export async function createTopics(admin: Admin): Promise<Topics> {
     dlq: uniqueName('gs-sp-dlq'),
   };
   // Not waitForLeaders: kafkajs gives up on the first "does not host this topic-partition" that a
-  // busy broker answers right after creating (or after deleting other topics), so poll instead.
-  await admin.createTopics({
-    topics: [
-      { topic: topics.anomalyEvents, numPartitions: 6, replicationFactor: 1 },
-      { topic: topics.sensorTelemetry, numPartitions: 3, replicationFactor: 1 },
-      { topic: topics.gatewayStatus, numPartitions: 1, replicationFactor: 1 },
-      { topic: topics.ticketEvents, numPartitions: 3, replicationFactor: 1 },
-      { topic: topics.incidents, numPartitions: 3, replicationFactor: 1 },
-      { topic: topics.dlq, numPartitions: 1, replicationFactor: 1 },
-    ],
+  // busy broker answers right after creating (or after deleting other topics), so poll instead;
+  // a create that timed out is tried again (kafkajs answers false for topics that exist by then).
+  await waitFor('the topics created', async () => {
+    await admin.createTopics({
+      topics: [
+        { topic: topics.anomalyEvents, numPartitions: 6, replicationFactor: 1 },
+        { topic: topics.sensorTelemetry, numPartitions: 3, replicationFactor: 1 },
+        { topic: topics.gatewayStatus, numPartitions: 1, replicationFactor: 1 },
+        { topic: topics.ticketEvents, numPartitions: 3, replicationFactor: 1 },
+        { topic: topics.incidents, numPartitions: 3, replicationFactor: 1 },
+        { topic: topics.dlq, numPartitions: 1, replicationFactor: 1 },
+      ],
+    });
+    return true;
   });
   const names = Object.values(topics);
   await waitFor('leaders for the new topics', async () => {
