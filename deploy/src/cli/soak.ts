@@ -22,7 +22,7 @@ import { secondsSince } from '../stack/elapsed.js';
 import { repoRoot } from '../stack/repoPaths.js';
 import { describeExit } from '../stack/runCommand.js';
 import { startStack, type Stack } from '../stack/stack.js';
-import { isStackError } from '../stack/stackError.js';
+import { isStackError, StackError } from '../stack/stackError.js';
 import { freePorts } from '../testing/freePorts.js';
 
 // `npm run soak`: the whole pipeline on a private stack (its own data folder and free ports, so
@@ -34,6 +34,18 @@ const say = (line: string): void => {
 };
 
 const DRAIN_TIMEOUT_MS = 180_000;
+const GATEWAY_ONLINE_TIMEOUT_MS = 60_000;
+const IN_FLIGHT_GRACE_MS = 60_000;
+
+/** Rejects when the promise has not settled in time or the run is stopped: a broker that acknowledges nothing must not hang the soak. */
+function within<T>(promise: Promise<T>, ms: number, what: string, abort: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms);
+    abort.addEventListener('abort', () => reject(new StackError('ABORTED', 'the soak was stopped')), { once: true });
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
 const TICKETS_TIMEOUT_MS = 60_000;
 
 async function prepare(stack: Stack, district: District, options: SoakOptions): Promise<LoadGateway['gatewayId'][]> {
@@ -105,7 +117,10 @@ async function run(options: SoakOptions, dataRoot: string, stopEarly: AbortSigna
     void stack.unexpectedExit.then((exit) => unexpectedExits.push(`${exit.service} ${describeExit(exit)} (log: ${exit.logFile})`));
     for (const [index, credential] of credentials.entries()) {
       const cell = district.cells.find((c) => c.cellId === district.gateways[index % district.gateways.length]!.cellId)!;
-      gateways.push({ gatewayId: credential.gatewayId, cell, client: await connectSimulatedGateway(pipelineUrls(ports).mqtt, credential) });
+      const connecting = connectSimulatedGateway(pipelineUrls(ports).mqtt, credential);
+      const broker = pipeline.services.find((s) => s.name === 'broker')!;
+      const client = await within(connecting, GATEWAY_ONLINE_TIMEOUT_MS, `gateway ${credential.gatewayId} was not online and acknowledged (see ${broker.logFile})`, abort);
+      gateways.push({ gatewayId: credential.gatewayId, cell, client });
     }
     const opsPort: Record<string, number> = { broker: ports.brokerOps, 'stream-processor': ports.streamProcessorOps, 'dispatch-service': ports.dispatchOps };
     const sampled: SampledService[] = pipeline.services.map((s) => ({ name: s.name, pid: s.pid, metricsUrl: `http://127.0.0.1:${opsPort[s.name]}/metrics` }));
@@ -131,7 +146,7 @@ async function run(options: SoakOptions, dataRoot: string, stopEarly: AbortSigna
       }
       const loadSeconds = elapsedS();
       say('load stopped; waiting for every acknowledged event to be stored and every incident to get its ticket…');
-      await load.stop();
+      await load.stop(IN_FLIGHT_GRACE_MS);
       const acknowledged = load.counts().acknowledged;
       await waitFor('stored events', async () => (await storedCounts(db)).storedDistinct >= acknowledged, DRAIN_TIMEOUT_MS);
       const problems = load.counts().problems;

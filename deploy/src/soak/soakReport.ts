@@ -7,7 +7,7 @@ export interface DeliveryCounts {
   published: number;
   /** Of those, the ones the broker acknowledged (PUBACK: in Kafka). */
   acknowledged: number;
-  /** Publishes that failed at the gateway (a dropped connection); the event was never acknowledged. */
+  /** Publishes that failed at the gateway, or were still unacknowledged when the run ended; never acknowledged, so not owed. */
   publishFailures: number;
   /** Rows in detections of the soak's events, and how many distinct event ids they hold. */
   storedRows: number;
@@ -125,7 +125,7 @@ export function soakMarkdown(report: SoakReport): string {
     '|---|---|',
     `| published by the gateways | ${delivery.published} |`,
     `| acknowledged by the broker (in Kafka) | ${delivery.acknowledged} |`,
-    `| publishes that failed at the gateway | ${delivery.publishFailures} |`,
+    `| publishes that failed or were never acknowledged | ${delivery.publishFailures} |`,
     `| stored (rows / distinct events) | ${delivery.storedRows} / ${delivery.storedDistinct} |`,
     `| lost (acknowledged, not stored) | ${delivery.lost} |`,
     `| duplicated | ${delivery.duplicated} |`,

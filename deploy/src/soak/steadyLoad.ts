@@ -23,8 +23,8 @@ export interface SteadyLoad {
   counts(): LoadCounts;
   /** Event ids the broker acknowledged: these must all be stored. */
   acknowledgedIds: ReadonlySet<string>;
-  /** Stops publishing and waits for every publish in flight to be acknowledged or fail. */
-  stop(): Promise<void>;
+  /** Stops publishing and waits up to `graceMs` for the publishes in flight; those still waiting then count as failed. */
+  stop(graceMs: number): Promise<void>;
 }
 
 // Sites on a 7 x 7 grid inside each ~400 m cell: 50 m apart, beyond any merge radius of each other
@@ -119,11 +119,12 @@ export function startSteadyLoad(options: { gateways: LoadGateway[]; ratePerSecon
   return {
     counts: () => ({ ...counts, problems: sightedProblems.size }),
     acknowledgedIds,
-    stop: async () => {
+    stop: async (graceMs) => {
       running = false;
       clearInterval(newProblems);
       await Promise.all(loops);
-      await Promise.all([...inFlight]);
+      const settled = await Promise.race([Promise.all([...inFlight]).then(() => true), sleep(graceMs).then(() => false)]);
+      if (!settled) counts.publishFailures += inFlight.size;
     },
   };
 }
