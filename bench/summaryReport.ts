@@ -357,7 +357,9 @@ export function summaryMarkdown(summary: Summary): string {
   const lines = [
     '# Benchmark summary',
     '',
-    `\`npm run bench\` of ${summary.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${fmt(seconds / 60, 1)} min, ${summary.machine.cpus} CPUs, Node ${summary.machine.node}. ` +
+    (summary.benchmarks.length === 0
+      ? `The result files as they stood at ${summary.startedAt.slice(0, 19).replace('T', ' ')} UTC (${summary.machine.cpus} CPUs, Node ${summary.machine.node}). `
+      : `\`npm run bench\` of ${summary.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${fmt(seconds / 60, 1)} min, ${summary.machine.cpus} CPUs, Node ${summary.machine.node}. `) +
       'Each figure stands beside a baseline measured in the same benchmark run; ratio = figure / baseline. ' +
       `Targets: ${summary.targets.met} met, ${summary.targets.notMet} not met${summary.targets.unknown ? `, ${summary.targets.unknown} without a figure` : ''}.`,
     '',
