@@ -89,6 +89,23 @@ describe('the broker refuses bad clients and bad input, and good gateways lose n
     assert.equal(await refusalCode(url, { clientId: 'token/w-1/x', username: 'token', password: forged }), BAD_USERNAME_OR_PASSWORD);
   });
 
+  it('refuses a token dispatch revoked, one it never recorded, and one of a deactivated or re-roled person', async () => {
+    const connects = (token: string, clientId: string) => refusalCode(url, { clientId, username: 'token', password: token });
+    const signedOut = await broker.token('w-7', 'worker');
+    await broker.sql("UPDATE access_tokens SET revoked_at = now(), revoked_by = 'w-7' WHERE worker_id = 'w-7'");
+    assert.equal(await connects(signedOut, 'token/w-7/phone'), BAD_USERNAME_OR_PASSWORD);
+    assert.equal(await connects(await broker.token('w-8', 'worker', 3600, false), 'token/w-8/phone'), BAD_USERNAME_OR_PASSWORD);
+    const deactivated = await broker.token('w-9', 'worker');
+    await broker.sql("UPDATE workers SET active = false WHERE worker_id = 'w-9'");
+    assert.equal(await connects(deactivated, 'token/w-9/phone'), BAD_USERNAME_OR_PASSWORD);
+    const promoted = await broker.token('w-10', 'worker');
+    await broker.sql("UPDATE workers SET role = 'supervisor' WHERE worker_id = 'w-10'");
+    assert.equal(await connects(promoted, 'token/w-10/phone'), BAD_USERNAME_OR_PASSWORD);
+    const live = await broker.token('w-11', 'worker');
+    const client = await mqtt.connectAsync(url, { clientId: 'token/w-11/phone', username: 'token', password: live, protocolVersion: 4, reconnectPeriod: 0 });
+    await client.endAsync();
+  });
+
   it('closes a token session when its token expires', async () => {
     const client = await mqtt.connectAsync(url, { clientId: 'token/w-3/phone', username: 'token', password: await broker.token('w-3', 'worker', 2), protocolVersion: 4, reconnectPeriod: 0 });
     await closedWithin(client, 10_000);

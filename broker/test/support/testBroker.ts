@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +29,8 @@ export interface TestBroker {
   provisionGateway(options?: { certFingerprint?: string }): Promise<Credentials>;
   provisionService(): Promise<Credentials>;
   sql(text: string, params?: unknown[]): Promise<pg.QueryResult>;
-  /** An ES256 access token as dispatch-service issues it. */
-  token(sub: string, role: 'worker' | 'supervisor' | 'ops', expiresInSeconds?: number): Promise<string>;
+  /** An ES256 access token as dispatch-service issues it, with its access_tokens row unless `record` is false. */
+  token(sub: string, role: 'worker' | 'supervisor' | 'ops', expiresInSeconds?: number, record?: boolean): Promise<string>;
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -89,15 +90,23 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
       return { id, password };
     },
     sql: (text, params) => pool.query(text, params),
-    token: (sub, role, expiresInSeconds = 3600) =>
-      new SignJWT({ role })
+    token: async (sub, role, expiresInSeconds = 3600, record = true) => {
+      const jti = randomUUID();
+      const expiresAt = Math.floor(Date.now() / 1000) + expiresInSeconds;
+      if (record) {
+        // What dispatch-service writes when it issues a token: the person, and the token's row.
+        await pool.query(`INSERT INTO workers (worker_id, display_name, role) VALUES ($1, $1, $2) ON CONFLICT (worker_id) DO NOTHING`, [sub, role]);
+        await pool.query('INSERT INTO access_tokens (jti, worker_id, role, issued_at, expires_at) VALUES ($1, $2, $3, now(), to_timestamp($4))', [jti, sub, role, expiresAt]);
+      }
+      return new SignJWT({ role, jti })
         .setProtectedHeader({ alg: 'ES256' })
         .setSubject(sub)
         .setIssuer('gridsight-dispatch')
         .setAudience('gridsight')
         .setIssuedAt()
-        .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds)
-        .sign(privateKey),
+        .setExpirationTime(expiresAt)
+        .sign(privateKey);
+    },
     restart: async () => {
       await broker.close();
       // Same ports, so that clients reconnect to where they were.

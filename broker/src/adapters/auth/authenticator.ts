@@ -66,6 +66,11 @@ export function createAuthenticator(store: IdentityStore, tokens: AccessTokenVer
     if (username === ACCESS_TOKEN_MQTT_USERNAME) {
       const check = await tokens.verify(password?.toString('utf8') ?? '');
       if (!check.ok) return fail(check.reason);
+      // A valid signature is not enough: dispatch may have revoked the token (sign-out, an admin,
+      // a deactivated account or a changed role) before it expires.
+      const { jti, sub, role } = check.claims;
+      if (jti === undefined) return fail('token has no id (jti), so its revocation cannot be checked');
+      if (!(await store.isAccessTokenLive(jti, sub, role))) return fail('token revoked');
       const principal: Principal = { kind: 'user', userId: check.claims.sub, role: check.claims.role };
       return withClientId(credentials, principal, `user:${check.claims.sub}`, check.claims.exp * 1000);
     }

@@ -15,6 +15,11 @@ export interface IdentityStore {
   findGateway(gatewayId: string): Promise<StoredGateway | undefined>;
   findGatewayByCertFingerprint(fingerprint: string): Promise<StoredGateway | undefined>;
   findServiceAccount(accountId: string): Promise<StoredIdentity | undefined>;
+  /**
+   * Whether dispatch-service still honours the access token `jti` it issued to `workerId` in
+   * `role`: not revoked, and the person still active in that role (access_tokens, migration 0033).
+   */
+  isAccessTokenLive(jti: string, workerId: string, role: string): Promise<boolean>;
   /** Calls back with `gateway:<id>` or `service:<id>` whenever a credential changes; re-listens after a lost connection. */
   onChange(listener: (identity: string) => void): void;
   /** True while the LISTEN connection is up: without it, revocations wait for the cache to expire. */
@@ -66,6 +71,13 @@ export function createIdentityStore(databaseUrl: string, logger: Logger): Identi
     findGatewayByCertFingerprint: (fingerprint) => one<StoredGateway>(`SELECT ${gatewayColumns} FROM gateways WHERE cert_fingerprint = $1`, [fingerprint]),
     findServiceAccount: (accountId) =>
       one<StoredIdentity>('SELECT account_id AS id, secret_hash AS "secretHash", state FROM service_accounts WHERE account_id = $1', [accountId]),
+    isAccessTokenLive: async (jti, workerId, role) =>
+      (await one<{ live: boolean }>(
+        `SELECT t.revoked_at IS NULL AND w.active AND w.role = t.role AS live
+           FROM access_tokens t JOIN workers w USING (worker_id)
+          WHERE t.jti = $1 AND t.worker_id = $2 AND t.role = $3`,
+        [jti, workerId, role],
+      ))?.live === true,
     onChange: (notify) => {
       listeners.push(notify);
     },
