@@ -155,9 +155,12 @@ const breaksOf = memoised((schema: Schema): fc.Arbitrary<unknown>[] => {
   if (schema.format === 'date-time') out.push(fc.constantFrom('2026-13-01T00:00:00Z', '2026-02-30T10:00:00Z', '2026-01-01T25:00:00Z', '2026-01-01 10:00:00Z', '2026-01-01T10:00:00+08:00'));
   if (schema.maxLength !== undefined && schema.type === 'string' && !schema.pattern && schema.maxLength < 5000) out.push(fc.constant('x'.repeat(schema.maxLength + 1)));
   if (schema.minLength !== undefined && schema.minLength > 0 && !schema.pattern) out.push(fc.constant(''));
-  if (schema.minimum !== undefined) out.push(fc.double({ max: schema.minimum, maxExcluded: true, min: schema.minimum - 1e6, noNaN: true }));
+  // Judged after the JSON round trip the payload takes: fast-check's doubles below 0 include -0, which JSON writes as 0.
+  const minimum = schema.minimum;
+  if (minimum !== undefined) out.push(fc.double({ max: minimum, maxExcluded: true, min: minimum - 1e6, noNaN: true }).filter((v) => Number(JSON.stringify(v)) < minimum));
   if (schema.exclusiveMinimum !== undefined) out.push(fc.constant(schema.exclusiveMinimum));
-  if (schema.maximum !== undefined) out.push(fc.double({ min: schema.maximum, minExcluded: true, max: schema.maximum + 1e6, noNaN: true }));
+  const maximum = schema.maximum;
+  if (maximum !== undefined) out.push(fc.double({ min: maximum, minExcluded: true, max: maximum + 1e6, noNaN: true }).filter((v) => Number(JSON.stringify(v)) > maximum));
   if (Array.isArray(schema.items)) {
     const items = schema.items;
     out.push(fc.array(fc.double({ min: 0, max: 0.1, noNaN: true }), { minLength: 0, maxLength: 8 }).filter((a) => a.length !== items.length));
