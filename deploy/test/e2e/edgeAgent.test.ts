@@ -1,37 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
 import sharp from 'sharp';
-import { ensureTopics } from '../../src/kafka/ensureTopics.js';
 import { startDemoGateway, type DemoGateway } from '../../src/run/demoGateway.js';
-import { issueGatewaySecrets, issueSignIns } from '../../src/run/demoSetup.js';
-import { pipelineUrls, startPipeline, type Pipeline, type PipelinePorts } from '../../src/run/pipeline.js';
+import { issueGatewaySecrets } from '../../src/run/demoSetup.js';
+import { pipelineUrls } from '../../src/run/pipeline.js';
 import { buildDistrict } from '../../src/seed/district.js';
-import { writeSeed } from '../../src/seed/writeSeed.js';
 import { distanceMetres, type DemoProblem } from '../../src/sim/demoStreet.js';
 import { logTail } from '../../src/stack/logTail.js';
 import { repoRoot } from '../../src/stack/repoPaths.js';
-import { createTestDatabase, freePorts, testRedisUrl, testServices, uniqueName, type TestDatabase } from '../../src/testing/index.js';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(500);
-  }
-}
-
-// The roster of the seeded district, in its local time (UTC+8): who owns QH-01 right now.
-function onDutyInQh01(): string {
-  const hour = (new Date().getUTCHours() + 8) % 24;
-  return hour >= 7 && hour < 15 ? 'w-qh-01-d' : hour >= 15 && hour < 23 ? 'w-qh-01-e' : 'w-qh-night';
-}
+import { uniqueName } from '../../src/testing/index.js';
+import { onDutyInQh01, startE2eWorld, waitFor as waitUntil, type E2eWorld } from './support/e2eWorld.js';
 
 interface IncidentRow {
   incident_id: string;
@@ -50,85 +29,35 @@ describe('frames at a gateway: the demo street edge agent → broker → Kafka �
   this.bail(true);
   const district = buildDistrict();
   const cell = district.cells.find((c) => c.cellId === 'QH-01')!;
-  const password = 'e2e-password-long-enough';
   // A gateway of this run alone: other suites publish for the district's own gateways on the shared topic.
   const gatewayId = uniqueName('gw-e2e').slice(0, 40);
-  let database: TestDatabase;
-  let db: pg.Client;
-  let pipeline: Pipeline;
+  let world: E2eWorld;
   let gateway: DemoGateway;
-  let ports: PipelinePorts;
-  let dataRoot: string;
-  const incidentsTopic = uniqueName('e2e-incidents');
-  const ticketEventsTopic = uniqueName('e2e-ticket-events');
+  // The agent takes its time on a loaded machine: load the model, confirm over several frames.
+  const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) => waitUntil(what, probe, 120_000, 500);
 
-  const api = async <T>(path: string, init: RequestInit & { token?: string } = {}): Promise<T> => {
-    const headers = new Headers(init.headers);
-    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-    if (typeof init.body === 'string') headers.set('content-type', 'application/json');
-    const response = await fetch(`http://127.0.0.1:${ports.http}/api/v1${path}`, { ...init, headers });
-    const body = (await response.json()) as T;
-    assert.ok(response.ok, `${init.method ?? 'GET'} ${path}: ${response.status} ${JSON.stringify(body)}`);
-    return body;
-  };
   const problem = (id: string): DemoProblem => gateway.street.problems.find((p) => p.id === id)!;
   // Incidents this run's gateway fed, with its cameras among their sources.
   const incidentsOf = async (p: DemoProblem): Promise<IncidentRow[]> =>
     (
-      await db.query<IncidentRow>('SELECT incident_id, status, cell_id, lat, lon, previous_incident_id, sources FROM incidents WHERE kind = $1 ORDER BY created_at', [p.kind])
+      await world.db.query<IncidentRow>('SELECT incident_id, status, cell_id, lat, lon, previous_incident_id, sources FROM incidents WHERE kind = $1 ORDER BY created_at', [p.kind])
     ).rows.filter((i) => i.sources.some((s) => s.gatewayId === gatewayId && p.cameraIds.includes(s.deviceId)));
-  const ticketOf = async (incidentId: string) =>
-    (await db.query<{ ticket_id: string; status: string; assignee_id: string | null }>('SELECT ticket_id, status, assignee_id FROM tickets WHERE incident_id = $1', [incidentId])).rows;
   const assignedTicket = async (incidentId: string) =>
     (await waitFor('an assigned ticket', async () => {
-      const rows = await ticketOf(incidentId);
+      const rows = await world.ticketsOf(incidentId);
       return rows[0]?.status === 'assigned' ? rows : undefined;
     }))[0]!;
 
   before(async () => {
-    const services = testServices();
-    const admin = new Kafka({ clientId: 'gs-e2e-edge', brokers: services.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    await ensureTopics(admin);
-    await admin.createTopics({ waitForLeaders: true, topics: [incidentsTopic, ticketEventsTopic].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })) });
-    await admin.disconnect();
-
-    database = await createTestDatabase();
-    db = new pg.Client({ connectionString: database.url });
-    await db.connect();
-    await writeSeed(db, district, { incidents: [], detections: [], tickets: [], ticketEvents: [] }, { replace: false });
-    const access = { postgresUrl: database.url, repoRoot };
-    await issueSignIns(access, district, [{ id: onDutyInQh01(), role: 'worker' }], password);
-    const [credentials] = await issueGatewaySecrets(access, [gatewayId], 'provision');
-
-    const [mqtt, mqttWebSocket, http, brokerOps, streamProcessorOps, dispatchOps, edgeOps] = await freePorts(7);
-    ports = { mqtt: mqtt!, mqttWebSocket: mqttWebSocket!, http: http!, brokerOps: brokerOps!, streamProcessorOps: streamProcessorOps!, dispatchOps: dispatchOps! };
-    dataRoot = await mkdtemp(join(tmpdir(), 'gs-e2e-edge-'));
-    pipeline = await startPipeline(
-      { postgresUrl: database.url, kafkaBrokers: services.kafkaBrokers, redisUrl: testRedisUrl() },
-      {
-        repoRoot,
-        dataRoot,
-        ports,
-        env: {
-          GRIDSIGHT_SP_GROUP_ID: uniqueName('e2e-edge-sp'),
-          GRIDSIGHT_SP_FROM_BEGINNING: 'false',
-          GRIDSIGHT_SP_TOPIC_INCIDENTS: incidentsTopic,
-          GRIDSIGHT_SP_TOPIC_TICKET_EVENTS: ticketEventsTopic,
-          GRIDSIGHT_DISPATCH_KAFKA_GROUP: uniqueName('e2e-edge-dispatch'),
-          GRIDSIGHT_DISPATCH_INCIDENTS_TOPIC: incidentsTopic,
-          GRIDSIGHT_DISPATCH_TICKET_EVENTS_TOPIC: ticketEventsTopic,
-          GRIDSIGHT_LOG_LEVEL: 'warn',
-        },
-      },
-    );
+    world = await startE2eWorld({ name: 'e2e-edge', district, signIns: [{ id: onDutyInQh01(), role: 'worker' }], extraPorts: 1 });
+    const [credentials] = await issueGatewaySecrets({ postgresUrl: world.database.url, repoRoot }, [gatewayId], 'provision');
     // Consumers join their groups just after /health turns green; the agent takes longer than that to load its model.
     gateway = await startDemoGateway({
       repoRoot,
-      dataRoot,
-      postgresUrl: database.url,
-      brokerUrl: pipelineUrls(ports).mqtt,
-      opsPort: edgeOps!,
+      dataRoot: world.dataRoot,
+      postgresUrl: world.database.url,
+      brokerUrl: pipelineUrls(world.ports).mqtt,
+      opsPort: world.extraPorts[0]!,
       cell,
       credentials: credentials!,
       clearAfterMs: 5000,
@@ -139,17 +68,14 @@ describe('frames at a gateway: the demo street edge agent → broker → Kafka �
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
-    for (const service of [...(pipeline?.services ?? []), ...(gateway ? [gateway.agent] : [])]) {
+    for (const service of [...(world?.pipeline.services ?? []), ...(gateway ? [gateway.agent] : [])]) {
       console.error(`--- ${service.name} (last lines)\n${await logTail(service.logFile, { lines: 25 })}`);
     }
   });
 
   after(async () => {
     await gateway?.stop();
-    await pipeline?.stop();
-    await db?.end();
-    await database?.drop();
-    if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
+    await world?.close();
   });
 
   it('runs the agent from its generated config: healthy, four posed folder cameras, the shipped model', async () => {
@@ -194,24 +120,24 @@ describe('frames at a gateway: the demo street edge agent → broker → Kafka �
     // Both cameras keep confirming it; still one incident, one ticket.
     await sleep(5000);
     assert.equal((await incidentsOf(p)).length, 1);
-    assert.equal((await ticketOf(pile.incident_id)).length, 1);
+    assert.equal((await world.ticketsOf(pile.incident_id)).length, 1);
   });
 
   it('verifies the resolved ticket when the cameras no longer see the pile', async () => {
-    const [ticket] = await ticketOf(pile.incident_id);
-    const { token } = await api<{ token: string }>('/auth/token', { method: 'POST', body: JSON.stringify({ username: onDutyInQh01(), password }) });
-    for (const action of ['accept', 'start']) await api(`/tickets/${ticket!.ticket_id}/actions`, { method: 'POST', token, body: JSON.stringify({ action }) });
+    const [ticket] = await world.ticketsOf(pile.incident_id);
+    const token = await world.signIn(onDutyInQh01());
+    for (const action of ['accept', 'start']) await world.api(`/tickets/${ticket!.ticket_id}/actions`, { method: 'POST', token, body: JSON.stringify({ action }) });
     const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 120, g: 120, b: 115 } } }).jpeg().toBuffer();
     const form = new FormData();
     form.append('file', new Blob([photo], { type: 'image/jpeg' }), 'fixed.jpg');
-    const { photoId } = await api<{ photoId: string }>(`/tickets/${ticket!.ticket_id}/photos`, { method: 'POST', token, body: form });
-    await api(`/tickets/${ticket!.ticket_id}/actions`, { method: 'POST', token, body: JSON.stringify({ action: 'resolve', photoId, note: '已清理 cleared' }) });
+    const { photoId } = await world.api<{ photoId: string }>(`/tickets/${ticket!.ticket_id}/photos`, { method: 'POST', token, body: form });
+    await world.api(`/tickets/${ticket!.ticket_id}/actions`, { method: 'POST', token, body: JSON.stringify({ action: 'resolve', photoId, note: '已清理 cleared' }) });
     // The street swaps both cameras to a clear frame; the agent reports `cleared` once the pile is unseen for clearAfterMs.
     await waitFor('the ticket verified by a camera', async () => {
-      const rows = await ticketOf(pile.incident_id);
+      const rows = await world.ticketsOf(pile.incident_id);
       return ['verified', 'closed'].includes(rows[0]?.status ?? '') ? rows[0] : undefined;
     });
-    const trail = await db.query<{ transition: string; actor_type: string }>('SELECT transition, actor_type FROM ticket_events WHERE ticket_id = $1 ORDER BY seq', [ticket!.ticket_id]);
+    const trail = await world.db.query<{ transition: string; actor_type: string }>('SELECT transition, actor_type FROM ticket_events WHERE ticket_id = $1 ORDER BY seq', [ticket!.ticket_id]);
     assert.ok(trail.rows.some((r) => r.transition === 'verified' && r.actor_type === 'camera'), JSON.stringify(trail.rows));
   });
 
