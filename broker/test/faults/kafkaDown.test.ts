@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { KAFKA_TOPICS, mqttTopics } from '@gridsight/contracts';
 import { startKafka, type KafkaServer } from '@gridsight/deploy';
 import type { MqttClient } from 'mqtt';
+import { kafkaTail } from '@gridsight/deploy/testing';
 import { anomalyEvent } from '../support/fixtures.js';
-import { kafkaTail } from '../support/kafkaTail.js';
 import { connectGateway } from '../support/mqttClients.js';
 import { startTestBroker, type TestBroker } from '../support/testBroker.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { geoCellKey, KAFKA_TOPICS, mqttTopics } from '@gridsight/contracts';
 import mqtt from 'mqtt';
 import { anomalyEvent } from '../support/fixtures.js';
-import { kafkaTail, type KafkaTail } from '../support/kafkaTail.js';
+import { kafkaTail, type KafkaTail } from '@gridsight/deploy/testing';
 import { makeTestPki, PAHO_PUBLISH, PYTHON, runPeer, type TestPki } from '../support/peers.js';
 import { startTestBroker, type TestBroker } from '../support/testBroker.js';
 
@@ -23,9 +23,9 @@ describe('independent MQTT clients publish through the broker into Kafka', funct
   });
 
   const expectInKafka = async (event: ReturnType<typeof anomalyEvent>) => {
-    const [record] = await tail.waitFor((r) => r.value.includes(event.eventId), 1);
+    const [record] = await tail.waitFor((r) => r.text.includes(event.eventId), 1);
     assert.equal(record?.key, geoCellKey(event.location));
-    assert.deepEqual(JSON.parse(record?.value ?? ''), event);
+    assert.deepEqual(JSON.parse(record?.text ?? ''), event);
     assert.equal(record?.headers['mqtt-client-id'], event.source.gatewayId);
   };
 

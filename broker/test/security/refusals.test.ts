@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { KAFKA_TOPICS, mqttTopics, type DlqRecord } from '@gridsight/contracts';
 import mqtt from 'mqtt';
 import { anomalyEvent } from '../support/fixtures.js';
-import { kafkaTail, type KafkaTail } from '../support/kafkaTail.js';
+import { kafkaTail, type KafkaTail } from '@gridsight/deploy/testing';
 import { closedWithin, connectGateway, grantedQos, refusalCode } from '../support/mqttClients.js';
 import { startTestBroker, type TestBroker } from '../support/testBroker.js';
 import { malformedEvents } from './malformedPayloads.js';
@@ -65,7 +65,7 @@ describe('the broker refuses bad clients and bad input, and good gateways lose n
     await client.endAsync(true);
     assert.equal(await acked, false);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal(tail.records.filter((r) => r.value.includes(event.eventId)).length, 0);
+    assert.equal(tail.records.filter((r) => r.text.includes(event.eventId)).length, 0);
   });
 
   it('answers SUBACK 0x80 to # and $SYS from a gateway or a worker, and keeps the connection', async () => {
@@ -151,7 +151,7 @@ describe('the broker refuses bad clients and bad input, and good gateways lose n
     await Promise.all([badClient.endAsync(), goodClient.endAsync()]);
 
     const dlq = await tail.waitFor((r) => r.topic === KAFKA_TOPICS.anomalyEventsDlq && r.headers['mqtt-client-id'] === bad.id, cases.length);
-    const records = dlq.map((r) => JSON.parse(r.value) as DlqRecord);
+    const records = dlq.map((r) => JSON.parse(r.text) as DlqRecord);
     const problems: string[] = [];
     for (const c of cases) {
       const match = records.find((r) => r.payloadBase64 === c.payload.subarray(0, r.payloadBytes).toString('base64') && r.payloadBytes === c.payload.length);
@@ -161,7 +161,7 @@ describe('the broker refuses bad clients and bad input, and good gateways lose n
     }
     assert.deepEqual(problems, []);
     const delivered = await tail.waitFor((r) => r.topic === KAFKA_TOPICS.anomalyEvents && r.headers['mqtt-client-id'] === good.id, goodEvents.length);
-    assert.deepEqual(new Set(delivered.map((r) => JSON.parse(r.value).eventId)), new Set(goodEvents.map((e) => e.eventId)));
+    assert.deepEqual(new Set(delivered.map((r) => JSON.parse(r.text).eventId)), new Set(goodEvents.map((e) => e.eventId)));
     assert.equal(tail.records.filter((r) => r.topic === KAFKA_TOPICS.anomalyEvents && r.headers['mqtt-client-id'] === bad.id).length, 0);
   });
 

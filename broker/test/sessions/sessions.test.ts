@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { gatewayStatusRecordCodec, KAFKA_TOPICS, mqttTopics } from '@gridsight/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { gatewayStatus } from '../support/fixtures.js';
-import { kafkaTail, type KafkaTail } from '../support/kafkaTail.js';
+import { kafkaTail, type KafkaTail } from '@gridsight/deploy/testing';
 import { closedWithin, connectGateway } from '../support/mqttClients.js';
 import { startTestBroker, type TestBroker } from '../support/testBroker.js';
 
@@ -88,7 +88,7 @@ describe('sessions, service accounts, status and Last Will', function () {
 
     const records = await tail.waitFor((r) => r.key === gateway.id, 2);
     const states = records.map((r) => {
-      const decoded = gatewayStatusRecordCodec.decode(Buffer.from(r.value));
+      const decoded = gatewayStatusRecordCodec.decode(r.value);
       assert.ok(decoded.ok);
       return decoded.value.status.state;
     });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { KAFKA_TOPICS, mqttTopics } from '@gridsight/contracts';
 import mqtt from 'mqtt';
 import { anomalyEvent } from '../support/fixtures.js';
-import { kafkaTail, type KafkaTail } from '../support/kafkaTail.js';
+import { kafkaTail, type KafkaTail } from '@gridsight/deploy/testing';
 import { connectGateway } from '../support/mqttClients.js';
 import { startTestBroker, type TestBroker } from '../support/testBroker.js';
 
@@ -47,6 +47,6 @@ describe('two broker instances sharing Redis (GRIDSIGHT_MQTT_EMITTER=redis)', fu
     const records = await tail.waitFor((r) => r.headers['mqtt-client-id'] === gateway.id, 2);
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(tail.records.filter((r) => r.headers['mqtt-client-id'] === gateway.id).length, 2);
-    assert.deepEqual(new Set(records.map((r) => JSON.parse(r.value).eventId)), new Set(events.map((e) => e.eventId)));
+    assert.deepEqual(new Set(records.map((r) => JSON.parse(r.text).eventId)), new Set(events.map((e) => e.eventId)));
   });
 });

@@ -1,2 +1,3 @@
 export { freePorts } from './freePorts.js';
 export { createTestDatabase, testRedisUrl, testServices, uniqueName, withDatabase, type TestDatabase } from './testServices.js';
+export { kafkaTail, type KafkaTail, type KafkaTailOptions, type TailRecord } from './kafkaTail.js';

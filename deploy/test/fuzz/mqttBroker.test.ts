@@ -17,9 +17,8 @@ import { startService, type RunningService } from '../../src/run/serviceProcess.
 import type { GatewayCredentials } from '../../src/sim/simulatedGateway.js';
 import { logTail } from '../../src/stack/logTail.js';
 import { repoRoot } from '../../src/stack/repoPaths.js';
-import { createTestDatabase, freePorts, testRedisUrl, testServices, uniqueName, type TestDatabase } from '../../src/testing/index.js';
+import { createTestDatabase, freePorts, kafkaTail, testRedisUrl, testServices, uniqueName, type KafkaTail, type TailRecord, type TestDatabase } from '../../src/testing/index.js';
 import { brokenAnomalyEvent, validAnomalyEvent } from './contractArbitraries.js';
-import { kafkaTail, type KafkaTail, type TailRecord } from './kafkaTail.js';
 
 const MAX_PACKET_BYTES = 256 * 1024;
 // The contract's limit for an AnomalyEvent payload; between it and the packet limit the broker reads it and DLQs it.
@@ -114,7 +113,7 @@ describe('fuzzing the MQTT boundary (fast-check against the real broker)', funct
     await db.query('INSERT INTO gateways (gateway_id) SELECT unnest($1::text[])', [ids]);
     await db.end();
     [fuzzer, raw, good] = (await issueGatewaySecrets({ postgresUrl: database.url, repoRoot }, ids)) as [GatewayCredentials, GatewayCredentials, GatewayCredentials];
-    tail = await kafkaTail(kafkaBrokers, [KAFKA_TOPICS.anomalyEvents, KAFKA_TOPICS.anomalyEventsDlq], new Set(ids));
+    tail = await kafkaTail(kafkaBrokers, [KAFKA_TOPICS.anomalyEvents, KAFKA_TOPICS.anomalyEventsDlq], { clientIds: new Set(ids) });
 
     dataRoot = await mkdtemp(join(tmpdir(), 'gs-fuzz-mqtt-'));
     const keys = await ensureDevKeys(dataRoot);

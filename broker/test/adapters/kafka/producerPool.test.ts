@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { KAFKA_TOPICS } from '@gridsight/contracts';
-import { testServices, uniqueName } from '@gridsight/deploy/testing';
+import { kafkaTail, testServices, uniqueName, type KafkaTail } from '@gridsight/deploy/testing';
 import { startProducerPool, type ProducerPool } from '../../../src/adapters/kafka/producerPool.js';
 import type { KafkaRecord } from '../../../src/core/bridgeRoute.js';
-import { kafkaTail, type KafkaTail } from '../../support/kafkaTail.js';
 
 describe('Kafka producers on their own thread', function () {
   this.timeout(60_000);
@@ -38,7 +37,7 @@ describe('Kafka producers on their own thread', function () {
       assert.ok(match, `record ${i} reached Kafka`);
       assert.equal(match.topic, record.topic);
       assert.equal(match.key, record.key);
-      assert.equal(match.value, record.value.toString());
+      assert.equal(match.text, record.value.toString());
     }
   });
 

@@ -1,11 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { uniqueName } from '../../src/testing/index.js';
+import { ensureTopics } from '../kafka/ensureTopics.js';
+import { uniqueName } from './testServices.js';
 
 export interface TailRecord {
   topic: string;
   key: string;
+  /** The record's bytes as written, for tests about sizes and exact payloads. */
   value: Buffer;
+  /** The same bytes as UTF-8, for tests that read JSON. */
+  text: string;
   headers: Record<string, string>;
 }
 
@@ -16,33 +20,37 @@ export interface KafkaTail {
   close(): Promise<void>;
 }
 
-/**
- * What lands on the broker's fixed Kafka topics from now on, from the clients named: other suites
- * write to the same topics, and their records are no business of this one.
- */
-export async function kafkaTail(brokers: string[], topics: string[], clientIds: ReadonlySet<string>): Promise<KafkaTail> {
-  const kafka = new Kafka({ clientId: uniqueName('fuzz-tail'), brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const starts = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await offsetsOf(admin, topic) })));
-  await admin.disconnect();
-  const consumer = kafka.consumer({ groupId: uniqueName('fuzz-tail'), maxWaitTimeInMs: 50 });
+export interface KafkaTailOptions {
+  /**
+   * Keep only records whose `mqtt-client-id` header names one of these clients: the broker's
+   * topics are fixed names that other suites write to as well.
+   */
+  clientIds?: ReadonlySet<string>;
+}
+
+/** Reads what lands on the given topics from the moment it is created (the contract's topics are made first). */
+export async function kafkaTail(brokers: string[], topics: string[], options: KafkaTailOptions = {}): Promise<KafkaTail> {
+  const kafka = new Kafka({ clientId: uniqueName('test-tail'), brokers, logLevel: logLevel.NOTHING });
+  const starts = await startOffsets(kafka, topics);
+  const consumer = kafka.consumer({ groupId: uniqueName('test-tail'), maxWaitTimeInMs: 50 });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: false });
   const records: TailRecord[] = [];
+  const { clientIds } = options;
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-      if (!clientIds.has(headers['mqtt-client-id'] ?? '')) return;
-      records.push({ topic, key: message.key?.toString() ?? '', value: message.value ?? Buffer.alloc(0), headers });
+      if (clientIds && !clientIds.has(headers['mqtt-client-id'] ?? '')) return;
+      const value = message.value ?? Buffer.alloc(0);
+      records.push({ topic, key: message.key?.toString() ?? '', value, text: value.toString('utf8'), headers });
     },
   });
   // Seeking to where the topics stood before the consumer joined: nothing written meanwhile is missed.
   for (const { topic, partitions } of starts) for (const { partition, offset } of partitions) consumer.seek({ topic, partition, offset });
   return {
     records,
-    waitFor: async (predicate, count = 1, timeoutMs = 20_000) => {
+    waitFor: async (predicate, count = 1, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const matching = records.filter(predicate);
@@ -53,6 +61,17 @@ export async function kafkaTail(brokers: string[], topics: string[], clientIds: 
     },
     close: () => consumer.disconnect(),
   };
+}
+
+async function startOffsets(kafka: Kafka, topics: string[]) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin);
+    return await Promise.all(topics.map(async (topic) => ({ topic, partitions: await offsetsOf(admin, topic) })));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 // Right after a topic is created its leaders may still move; that settles within seconds.
