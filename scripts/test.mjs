@@ -23,9 +23,12 @@ let stack;
 if (running) {
   say(`reusing the stack already running (pid ${running.pid})`);
 } else {
-  say('starting Kafka and PostgreSQL for the tests…');
+  // A stack of the tests' own, in a folder of its own: the suites write to the contract's fixed
+  // Kafka topics, and a later `npm start` must not find their events on its topics and replay them.
+  const dataRoot = join(config.dataRoot, 'test');
+  say(`starting Kafka and PostgreSQL for the tests (data in ${dataRoot})…`);
   try {
-    stack = await startStack({ ...config, onProgress: (line) => say(line) });
+    stack = await startStack({ ...config, dataRoot, onProgress: (line) => say(line) });
   } catch (error) {
     say(`could not start the services: ${error.message}`);
     console.log('tests: 0 passed, 1 failed');
