@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,6 +194,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const stopEarly = new AbortController();
   const abort = new AbortController();
+  // Every server, service and wait of the run listens on these: more than Node's default warning level of 10.
+  setMaxListeners(64, stopEarly.signal, abort.signal);
   const onSignal = (): void => {
     if (stopEarly.signal.aborted) {
       say('stopping now, without a report…');
