@@ -3,10 +3,10 @@ import { createMetricsRegistry, startOpsServer, type HealthReport, type Logger, 
 import type { BrokerConfig } from './config.js';
 import { createAccessTokenVerifier } from './adapters/auth/accessTokens.js';
 import { createAuthenticator } from './adapters/auth/authenticator.js';
-import { createIdentityStore } from './adapters/db/identityStore.js';
+import { createIdentityStore, type IdentityStore } from './adapters/db/identityStore.js';
 import { createKafkaBridge } from './adapters/kafka/kafkaBridge.js';
 import { startListeners, type Listeners } from './adapters/mqtt/listeners.js';
-import { createMqttBroker } from './adapters/mqtt/mqttBroker.js';
+import { createMqttBroker, type MqttBroker } from './adapters/mqtt/mqttBroker.js';
 import { createRedisEmitter, createSessionStore } from './adapters/redis/sessionStore.js';
 import { createBrokerMetrics } from './metrics.js';
 
@@ -54,6 +54,7 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
     const closed = mqtt.disconnectIdentity(identity);
     if (closed > 0) logger.info({ identity, closed }, 'credential changed; disconnected its live sessions');
   });
+  const tokenRecheck = startTokenRecheck(mqtt, store, config.tokenRecheckMs, logger);
   const listeners = await startListeners({
     host: config.host,
     tcpPort: config.mqttPort,
@@ -101,8 +102,42 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
         await bridge.close(Math.min(10_000, config.shutdownTimeoutMs / 2));
         await mqtt.close();
         await listenersClosed;
+        tokenRecheck.stop();
         await store.close();
         await ops.close();
       })()),
   };
+}
+
+/**
+ * dispatch-service revokes access tokens in its own table (access_tokens, migration 0033), which the
+ * broker's migrations cannot put a trigger on (they run before it), so the tokens of open sessions
+ * are checked again every `intervalMs`: one query for all of them, and the sessions of revoked
+ * tokens are closed. Expiry needs no query: each session has a timer for it.
+ */
+function startTokenRecheck(mqtt: MqttBroker, store: IdentityStore, intervalMs: number, logger: Logger): { stop(): void } {
+  let running = false;
+  let failing = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    mqtt
+      .closeDeadTokenSessions((tokens) => store.deadAccessTokens(tokens))
+      .then(
+        (closed) => {
+          if (failing) logger.info('access tokens of open sessions can be checked again');
+          failing = false;
+          if (closed > 0) logger.info({ closed }, 'closed the sessions of revoked access tokens');
+        },
+        (error: unknown) => {
+          if (!failing) logger.warn({ err: error }, 'cannot check the access tokens of open sessions; revoked ones stay connected until this recovers');
+          failing = true;
+        },
+      )
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

@@ -36,6 +36,7 @@ export const BrokerEnv = Type.Object(
     GRIDSIGHT_BRIDGE_PRODUCERS: Type.Integer({ minimum: 1, maximum: 16, default: 1, description: 'Idempotent Kafka producers (on the producer thread), each with one batch in flight; a client always uses the same one, so its records keep their order. More overlap round trips to a remote Kafka; on one busy machine 1 measured fastest (smaller batches cost more CPU per record)' }),
     GRIDSIGHT_BRIDGE_GIVE_UP_MS: Positive(30_000, 'Kafka unreachable this long: the waiting clients are disconnected without PUBACK and resend later'),
     GRIDSIGHT_AUTH_CACHE_MS: Type.Integer({ minimum: 0, default: 30_000, description: 'How long a verified credential is trusted without scrypt; changes in the database evict at once' }),
+    GRIDSIGHT_TOKEN_RECHECK_MS: Positive(2000, 'How often the access tokens of open worker-app sessions are checked again in access_tokens; a revoked one is disconnected'),
     GRIDSIGHT_SESSION_PACKET_TTL_S: Positive(7 * 24 * 3600, 'Offline QoS 1 messages expire from Redis after this'),
     GRIDSIGHT_SESSION_MAX_DELIVERY: Positive(1000, 'Offline messages delivered on reconnect at most'),
     GRIDSIGHT_LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
@@ -75,6 +76,7 @@ export interface BrokerConfig {
   };
   bridge: { lingerMs: number; maxBatch: number; maxInFlight: number; giveUpMs: number; producers: number };
   authCacheMs: number;
+  tokenRecheckMs: number;
   session: { packetTtlSeconds: number; maxDelivery: number };
   logLevel: Static<typeof BrokerEnv>['GRIDSIGHT_LOG_LEVEL'];
   shutdownTimeoutMs: number;
@@ -130,6 +132,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv): Readonly<BrokerConfig>
       producers: raw.GRIDSIGHT_BRIDGE_PRODUCERS,
     },
     authCacheMs: raw.GRIDSIGHT_AUTH_CACHE_MS,
+    tokenRecheckMs: raw.GRIDSIGHT_TOKEN_RECHECK_MS,
     session: { packetTtlSeconds: raw.GRIDSIGHT_SESSION_PACKET_TTL_S, maxDelivery: raw.GRIDSIGHT_SESSION_MAX_DELIVERY },
     logLevel: raw.GRIDSIGHT_LOG_LEVEL,
     shutdownTimeoutMs: raw.GRIDSIGHT_SHUTDOWN_TIMEOUT_MS,

@@ -14,7 +14,14 @@ export interface Credentials {
 }
 
 export type AuthResult =
-  | { ok: true; principal: Principal; identity: string; expiresAtMs?: number }
+  | {
+      ok: true;
+      principal: Principal;
+      identity: string;
+      expiresAtMs?: number;
+      /** The access token's id (`jti`): its revocation closes the session (`token:<jti>` on the change feed). */
+      tokenId?: string;
+    }
   | { ok: false; code: 'BROKER_AUTH_FAILED' | 'BROKER_CLIENT_ID_MISMATCH'; reason: string };
 
 export interface Authenticator {
@@ -56,9 +63,9 @@ export function createAuthenticator(store: IdentityStore, tokens: AccessTokenVer
     return undefined;
   };
 
-  const withClientId = (credentials: Credentials, principal: Principal, identity: string, expiresAtMs?: number): AuthResult =>
+  const withClientId = (credentials: Credentials, principal: Principal, identity: string, token?: { expiresAtMs: number; tokenId: string }): AuthResult =>
     clientIdMatches(principal, credentials.clientId)
-      ? { ok: true, principal, identity, expiresAtMs }
+      ? { ok: true, principal, identity, ...token }
       : { ok: false, code: 'BROKER_CLIENT_ID_MISMATCH', reason: `client id ${JSON.stringify(credentials.clientId)} must be ${expectedClientId(principal)}` };
 
   const authenticate = async (credentials: Credentials): Promise<AuthResult> => {
@@ -72,7 +79,7 @@ export function createAuthenticator(store: IdentityStore, tokens: AccessTokenVer
       if (jti === undefined) return fail('token has no id (jti), so its revocation cannot be checked');
       if (!(await store.isAccessTokenLive(jti, sub, role))) return fail('token revoked');
       const principal: Principal = { kind: 'user', userId: check.claims.sub, role: check.claims.role };
-      return withClientId(credentials, principal, `user:${check.claims.sub}`, check.claims.exp * 1000);
+      return withClientId(credentials, principal, `user:${check.claims.sub}`, { expiresAtMs: check.claims.exp * 1000, tokenId: jti });
     }
     if (username?.startsWith(SERVICE_USERNAME_PREFIX)) {
       const accountId = username.slice(SERVICE_USERNAME_PREFIX.length);

@@ -11,6 +11,12 @@ export interface StoredGateway extends StoredIdentity {
   certFingerprint: string | null;
 }
 
+export interface AccessTokenRef {
+  jti: string;
+  workerId: string;
+  role: string;
+}
+
 export interface IdentityStore {
   findGateway(gatewayId: string): Promise<StoredGateway | undefined>;
   findGatewayByCertFingerprint(fingerprint: string): Promise<StoredGateway | undefined>;
@@ -20,6 +26,8 @@ export interface IdentityStore {
    * `role`: not revoked, and the person still active in that role (access_tokens, migration 0033).
    */
   isAccessTokenLive(jti: string, workerId: string, role: string): Promise<boolean>;
+  /** Of these tokens, the `jti`s that isAccessTokenLive would refuse now; one query for all. */
+  deadAccessTokens(tokens: readonly AccessTokenRef[]): Promise<Set<string>>;
   /** Calls back with `gateway:<id>` or `service:<id>` whenever a credential changes; re-listens after a lost connection. */
   onChange(listener: (identity: string) => void): void;
   /** True while the LISTEN connection is up: without it, revocations wait for the cache to expire. */
@@ -78,6 +86,18 @@ export function createIdentityStore(databaseUrl: string, logger: Logger): Identi
           WHERE t.jti = $1 AND t.worker_id = $2 AND t.role = $3`,
         [jti, workerId, role],
       ))?.live === true,
+    deadAccessTokens: async (tokens) => {
+      if (tokens.length === 0) return new Set();
+      const { rows } = await pool.query<{ jti: string }>(
+        `SELECT s.jti
+           FROM unnest($1::text[], $2::text[], $3::text[]) AS s (jti, worker_id, role)
+           LEFT JOIN access_tokens t ON t.jti::text = s.jti AND t.worker_id = s.worker_id AND t.role = s.role
+           LEFT JOIN workers w ON w.worker_id = t.worker_id
+          WHERE NOT coalesce(t.revoked_at IS NULL AND w.active AND w.role = t.role, false)`,
+        [tokens.map((t) => t.jti), tokens.map((t) => t.workerId), tokens.map((t) => t.role)],
+      );
+      return new Set(rows.map((row) => row.jti));
+    },
     onChange: (notify) => {
       listeners.push(notify);
     },

@@ -10,6 +10,7 @@ import { giveBack, newBucket, take, type RateLimit, type TokenBucket } from '../
 import { BrokerError } from '../../errors.js';
 import type { BrokerMetrics } from '../../metrics.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { AccessTokenRef } from '../db/identityStore.js';
 import type { KafkaBridge } from '../kafka/kafkaBridge.js';
 import { limitPacketSize } from './packetSizeLimit.js';
 
@@ -34,12 +35,20 @@ export interface MqttBroker {
   handle(conn: Duplex, req?: IncomingMessage): void;
   /** Disconnects the live sessions of `gateway:<id>` / `service:<id>` (a revoked or rotated credential). */
   disconnectIdentity(identity: string): number;
+  /**
+   * Asks `findDead` about the access tokens of every open session that logged in with one, and
+   * closes the sessions of the tokens it names (revoked, or their person deactivated or re-roled).
+   * Resolves with how many closed.
+   */
+  closeDeadTokenSessions(findDead: (tokens: AccessTokenRef[]) => Promise<Set<string>>): Promise<number>;
   close(): Promise<void>;
 }
 
 interface Session {
   principal: Principal;
   identity: string;
+  /** The access token of a session opened with one. */
+  token?: AccessTokenRef;
   bucket: TokenBucket;
   expiryTimer?: NodeJS.Timeout;
 }
@@ -88,6 +97,9 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
             return;
           }
           const session: Session = { principal: result.principal, identity: result.identity, bucket: newBucket(rateLimit, Date.now()) };
+          if (result.tokenId !== undefined && result.principal.kind === 'user') {
+            session.token = { jti: result.tokenId, workerId: result.principal.userId, role: result.principal.role };
+          }
           if (result.expiresAtMs !== undefined) {
             session.expiryTimer = setTimeout(() => {
               logger.info({ clientId: client.id }, 'access token expired; disconnecting');
@@ -189,6 +201,8 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
     );
   };
 
+  const liveClients = (): Client[] => Object.values((aedes as unknown as { clients: Record<string, Client> }).clients);
+
   aedes.on('clientDisconnect', (client) => clearTimeout(sessions.get(client)?.expiryTimer));
   aedes.on('clientError', (client, error) => {
     clearTimeout(sessions.get(client)?.expiryTimer);
@@ -207,11 +221,25 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
     },
     disconnectIdentity: (identity) => {
       let closed = 0;
-      for (const client of Object.values((aedes as unknown as { clients: Record<string, Client> }).clients)) {
+      for (const client of liveClients()) {
         if (sessions.get(client)?.identity === identity) {
           client.close();
           closed++;
         }
+      }
+      return closed;
+    },
+    closeDeadTokenSessions: async (findDead) => {
+      const holders = liveClients().filter((client) => sessions.get(client)?.token !== undefined);
+      if (holders.length === 0) return 0;
+      const dead = await findDead(holders.map((client) => sessions.get(client)?.token as AccessTokenRef));
+      let closed = 0;
+      for (const client of holders) {
+        const token = sessions.get(client)?.token;
+        if (!token || !dead.has(token.jti) || client.closed) continue;
+        logger.info({ clientId: client.id }, 'access token revoked; disconnecting');
+        client.close();
+        closed++;
       }
       return closed;
     },
