@@ -44,7 +44,7 @@ export async function loadDemoScenes(repoRoot: string): Promise<DemoSceneManifes
 }
 
 /**
- * The demo district's real gateway: the edge agent (its own process, like the services) with four
+ * The demo district's real gateway: the edge agent (its own process, like the services) with five
  * folder cameras replaying curated held-out scenes and a simulated bin sensor. The street itself is
  * played here: each camera's folder holds one frame, swapped for a clear street once a worker has
  * resolved the ticket its problem raised, so the agent reports `cleared` and verifies the fix.

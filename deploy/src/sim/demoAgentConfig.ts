@@ -11,7 +11,7 @@ export interface DemoAgentPaths {
 export interface DemoAgentOptions {
   brokerUrl: string;
   opsPort: number;
-  /** Frames per second each camera replays; four cameras at 1 fps keep one core well under half busy. */
+  /** Frames per second each camera replays; five cameras at 1 fps keep one core well under half busy. */
   fps?: number;
   /** How long a confirmed object must be unseen before the agent reports it `cleared`. */
   clearAfterMs?: number;

@@ -112,8 +112,8 @@ interface Placement {
   headingDeg: number;
 }
 
-// Metres east and north of the cell's centre; the first problem is one pile that two cameras on
-// opposite sides of the street both see, so dedupe has something to do.
+// Metres east and north of the cell's centre; the first problem is one pile that three cameras on
+// both sides of the street see, so dedupe has something to do.
 const PLAN: { id: string; east: number; north: number; appearAfterMs: number; seenBy: Placement[] }[] = [
   {
     id: 'pile-riverside',
@@ -123,6 +123,7 @@ const PLAN: { id: string; east: number; north: number; appearAfterMs: number; se
     seenBy: [
       { camera: 'cam-1', kind: 'garbage_pile', headingDeg: 45 },
       { camera: 'cam-2', kind: 'garbage_pile', headingDeg: 250 },
+      { camera: 'cam-5', kind: 'garbage_pile', headingDeg: 160 },
     ],
   },
   { id: 'manhole-school', east: -80, north: -50, appearAfterMs: 15_000, seenBy: [{ camera: 'cam-3', kind: 'manhole_open', headingDeg: 135 }] },
@@ -130,9 +131,10 @@ const PLAN: { id: string; east: number; north: number; appearAfterMs: number; se
 ];
 
 /**
- * The demo gateway's street: four cameras and a bin sensor in one cell of the district, each camera
- * with its own curated problem frame and clear frame, posed so that its detection lands where the
- * problem is.
+ * The demo gateway's street: five cameras and a bin sensor in one cell of the district, each camera
+ * with a curated problem frame and clear frame, posed so that its detection lands where the
+ * problem is. The cameras on one problem each show it in a frame of their own; there are fewer
+ * curated pile frames than pile cameras, so a frame comes round again on another problem.
  */
 export function buildDemoStreet(cell: GridCellSeed, manifest: DemoSceneManifest, gatewayId: string): DemoStreet {
   const centre = { lat: (cell.minLat + cell.maxLat) / 2, lon: (cell.minLon + cell.maxLon) / 2 };
@@ -143,7 +145,9 @@ export function buildDemoStreet(cell: GridCellSeed, manifest: DemoSceneManifest,
   const problems: DemoProblem[] = PLAN.map((plan) => {
     const location = offsetMetres(centre, plan.east, plan.north);
     for (const placement of plan.seenBy) {
-      const scene = problemScenes(placement.kind)[used[placement.kind]++];
+      const scenes = problemScenes(placement.kind);
+      if (plan.seenBy.length > scenes.length) throw new RangeError(`deploy/demo/scenes.json has too few ${placement.kind} scenes for the ${plan.seenBy.length} cameras on ${plan.id}`);
+      const scene = scenes[used[placement.kind]++ % Math.max(1, scenes.length)];
       const clearScene = clear[cameras.length % Math.max(1, clear.length)];
       if (!scene || !clearScene) throw new RangeError(`deploy/demo/scenes.json has too few ${scene ? 'clear' : placement.kind} scenes for the demo street`);
       cameras.push({ id: placement.camera, pose: placeCamera(scene, location, placement.headingDeg), problemScene: scene, clearScene });

@@ -78,15 +78,15 @@ describe('frames at a gateway: the demo street edge agent → broker → Kafka �
     await world?.close();
   });
 
-  it('runs the agent from its generated config: healthy, four posed folder cameras, the shipped model', async () => {
+  it('runs the agent from its generated config: healthy, five posed folder cameras, the shipped model', async () => {
     const config = JSON.parse(await readFile(gateway.configFile, 'utf8')) as { cameras: { source: { type: string }; pose?: unknown }[]; ops: { port: number } };
-    assert.equal(config.cameras.length, 4);
+    assert.equal(config.cameras.length, 5);
     assert.ok(config.cameras.every((c) => c.source.type === 'folder' && c.pose));
     const health = await waitFor('the agent connected to the broker', async () => {
       const body = (await (await fetch(`http://127.0.0.1:${config.ops.port}/health`)).json()) as { checks: { mqtt: string; cameras: { state: string }[] } };
       return body.checks.mqtt === 'connected' ? body : undefined;
     });
-    assert.deepEqual(health.checks.cameras.map((c) => c.state), ['ok', 'ok', 'ok', 'ok']);
+    assert.deepEqual(health.checks.cameras.map((c) => c.state), ['ok', 'ok', 'ok', 'ok', 'ok']);
   });
 
   it('turns an open manhole and a garbage pile, each seen by one camera, into one ticket each for the on-duty owner of the cell', async () => {
@@ -108,16 +108,16 @@ describe('frames at a gateway: the demo street edge agent → broker → Kafka �
 
   let pile: IncidentRow;
 
-  it('turns two cameras seeing one pile into one incident with both as sources and one ticket', async () => {
+  it('turns three cameras seeing one pile into one incident with all three as sources and one ticket', async () => {
     const p = problem('pile-riverside');
-    pile = await waitFor('one incident seen by both cameras', async () => {
+    pile = await waitFor('one incident seen by all three cameras', async () => {
       const rows = await incidentsOf(p);
       const mine = rows[0]?.sources.filter((s) => s.gatewayId === gatewayId).map((s) => s.deviceId).sort();
       return rows.length === 1 && JSON.stringify(mine) === JSON.stringify(p.cameraIds) ? rows[0] : undefined;
     });
     const ticket = await assignedTicket(pile.incident_id);
     assert.equal(ticket.assignee_id, onDutyInQh01());
-    // Both cameras keep confirming it; still one incident, one ticket.
+    // The cameras keep confirming it; still one incident, one ticket.
     await sleep(5000);
     assert.equal((await incidentsOf(p)).length, 1);
     assert.equal((await world.ticketsOf(pile.incident_id)).length, 1);
@@ -132,7 +132,7 @@ describe('frames at a gateway: the demo street edge agent → broker → Kafka �
     form.append('file', new Blob([photo], { type: 'image/jpeg' }), 'fixed.jpg');
     const { photoId } = await world.api<{ photoId: string }>(`/tickets/${ticket!.ticket_id}/photos`, { method: 'POST', token, body: form });
     await world.api(`/tickets/${ticket!.ticket_id}/actions`, { method: 'POST', token, body: JSON.stringify({ action: 'resolve', photoId, note: '已清理 cleared' }) });
-    // The street swaps both cameras to a clear frame; the agent reports `cleared` once the pile is unseen for clearAfterMs.
+    // The street swaps its cameras to a clear frame; the agent reports `cleared` once the pile is unseen for clearAfterMs.
     await waitFor('the ticket verified by a camera', async () => {
       const rows = await world.ticketsOf(pile.incident_id);
       return ['verified', 'closed'].includes(rows[0]?.status ?? '') ? rows[0] : undefined;

@@ -37,13 +37,16 @@ describe('demo street', () => {
     assert.throws(() => placeCamera({ ...scene({ aheadM: 1, rightM: 0 }), foot: undefined, role: 'clear' }, target, 0), /no located object/);
   });
 
-  it('lays the committed scenes out in QH-01: two cameras on one pile, every problem and camera inside the cell, a frame of its own per camera', () => {
+  it('lays the committed scenes out in QH-01: three cameras on one pile, every problem and camera inside the cell, a frame of its own per camera on a problem', () => {
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'deploy', 'demo', 'scenes.json'), 'utf8')) as DemoSceneManifest;
     const cell = buildDistrict().cells.find((c) => c.cellId === 'QH-01')!;
     const street = buildDemoStreet(cell, manifest, 'gw-qh-01');
-    assert.deepEqual(street.cameras.map((c) => c.id), ['cam-1', 'cam-2', 'cam-3', 'cam-4']);
-    assert.deepEqual(street.problems.find((p) => p.id === 'pile-riverside')!.cameraIds, ['cam-1', 'cam-2']);
-    assert.equal(new Set(street.cameras.map((c) => c.problemScene.file)).size, 4);
+    assert.deepEqual(street.cameras.map((c) => c.id), ['cam-1', 'cam-2', 'cam-5', 'cam-3', 'cam-4']);
+    assert.deepEqual(street.problems.find((p) => p.id === 'pile-riverside')!.cameraIds, ['cam-1', 'cam-2', 'cam-5']);
+    for (const problem of street.problems) {
+      const frames = problem.cameraIds.map((id) => street.cameras.find((c) => c.id === id)!.problemScene.file);
+      assert.equal(new Set(frames).size, frames.length, `${problem.id}: ${frames.join(', ')}`);
+    }
     const inside = (p: { lat: number; lon: number }) => p.lat > cell.minLat && p.lat < cell.maxLat && p.lon > cell.minLon && p.lon < cell.maxLon;
     for (const point of [...street.problems.map((p) => p.location), ...street.cameras.map((c) => c.pose), ...street.sensors.map((s) => s.location)]) assert.ok(inside(point));
     for (const camera of street.cameras) {
