@@ -1,10 +1,10 @@
+import { inTransaction } from '@gridsight/service-kit';
 import { decideTransition, type Actor, type RequestedTransition } from '../core/ticketStateMachine.js';
 import { DispatchError } from '../errors.js';
 import { ticketScopeFor } from '../core/ticketScope.js';
 import { supervisedCells, supervisorOfCell } from '../adapters/db/rosterStore.js';
 import { applyChange, loadTicketForUpdate } from '../adapters/db/ticketStore.js';
 import type { TicketRow } from '../adapters/db/ticketRows.js';
-import { inTransaction } from '../adapters/db/transaction.js';
 import type { WorkflowDeps } from './deps.js';
 
 export interface ActionRequest {

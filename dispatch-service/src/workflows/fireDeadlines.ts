@@ -1,9 +1,9 @@
 import type pg from 'pg';
+import { inTransaction } from '@gridsight/service-kit';
 import { decideTransition } from '../core/ticketStateMachine.js';
 import { applyChange, clearAcceptDeadline } from '../adapters/db/ticketStore.js';
 import { previousAssignees, supervisorOfCell } from '../adapters/db/rosterStore.js';
 import type { TicketRow } from '../adapters/db/ticketRows.js';
-import { inTransaction } from '../adapters/db/transaction.js';
 import { assignLockedTicket } from './assignTicket.js';
 import type { WorkflowDeps } from './deps.js';
 
@@ -19,10 +19,11 @@ export interface FiredDeadlines {
  * it leased in the same transaction, so with any number of instances each deadline fires once.
  */
 export async function fireDueDeadlines(deps: WorkflowDeps, batchSize = 20): Promise<FiredDeadlines> {
-  const fired: FiredDeadlines = { reassigned: 0, escalated: 0, assigned: 0 };
   const now = deps.clock();
 
-  await inTransaction(deps.pool, async (client) => {
+  // Each transaction counts what it did afresh, so an attempt that was rolled back and run again counts once.
+  const acceptTimeouts = await inTransaction(deps.pool, async (client) => {
+    const fired = { reassigned: 0, escalated: 0 };
     const rows = await lease(client, `status = 'assigned' AND accept_by <= $1 ORDER BY accept_by`, now, batchSize);
     for (const row of rows) {
       const exclude = await previousAssignees(client, row.ticket_id);
@@ -37,25 +38,26 @@ export async function fireDueDeadlines(deps: WorkflowDeps, batchSize = 20): Prom
         await clearAcceptDeadline(client, row.ticket_id);
       }
     }
+    return fired;
   });
 
-  await inTransaction(deps.pool, async (client) => {
+  const breaches = await inTransaction(deps.pool, async (client) => {
     const rows = await lease(client, `status IN ('new', 'assigned', 'accepted', 'in_progress') AND NOT escalated AND due_by <= $1 ORDER BY due_by`, now, batchSize);
-    for (const row of rows) {
-      await escalate(client, deps, row, 'sla_breach', now);
-      fired.escalated += 1;
-    }
+    for (const row of rows) await escalate(client, deps, row, 'sla_breach', now);
+    return rows.length;
   });
 
-  await inTransaction(deps.pool, async (client) => {
+  const assigned = await inTransaction(deps.pool, async (client) => {
     // Unassigned tickets are retried until someone comes on duty.
     const rows = await lease(client, `status = 'new' AND created_at <= $1 ORDER BY created_at`, now, batchSize);
+    let count = 0;
     for (const row of rows) {
       const { decision } = await assignLockedTicket(client, deps, row, 'assigned', [], now);
-      if (decision.workerId !== null) fired.assigned += 1;
+      if (decision.workerId !== null) count += 1;
     }
+    return count;
   });
-  return fired;
+  return { reassigned: acceptTimeouts.reassigned, escalated: acceptTimeouts.escalated + breaches, assigned };
 }
 
 async function lease(client: pg.PoolClient, where: string, now: Date, limit: number): Promise<TicketRow[]> {

@@ -1,4 +1,5 @@
 import type { IncidentEvent } from '@gridsight/contracts';
+import { inTransaction } from '@gridsight/service-kit';
 import { cellContaining } from '../core/geo.js';
 import { ticketPlanFor } from '../core/ticketPlan.js';
 import { decideTransition } from '../core/ticketStateMachine.js';
@@ -6,7 +7,6 @@ import { verificationFor } from '../core/verification.js';
 import { DispatchError } from '../errors.js';
 import { cellsAround } from '../adapters/db/rosterStore.js';
 import { applyChange, insertTicket, loadTicketOfIncidentForUpdate } from '../adapters/db/ticketStore.js';
-import { inTransaction } from '../adapters/db/transaction.js';
 import { assignLockedTicket } from './assignTicket.js';
 import type { WorkflowDeps } from './deps.js';
 

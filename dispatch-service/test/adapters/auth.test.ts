@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { hashPassword, verifyPassword } from '../../src/adapters/auth/passwords.js';
+import { hashPassword, verifyPassword } from '@gridsight/service-kit';
 import { createTokenService } from '../../src/adapters/auth/tokens.js';
 import { testSigningKey } from '../support/api.js';
 

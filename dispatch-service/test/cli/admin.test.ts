@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@gridsight/deploy/testing';
-import { verifyPassword } from '../../src/adapters/auth/passwords.js';
+import { verifyPassword } from '@gridsight/service-kit';
 import { apiKeyDigest } from '../../src/adapters/db/open311Queries.js';
 import { parseShift } from '../../src/cli/parseShift.js';
 import { square } from '../core/fixtures.js';

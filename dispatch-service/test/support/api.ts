@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '@gridsight/service-kit';
-import { hashPassword } from '../../src/adapters/auth/passwords.js';
+import { hashPassword } from '@gridsight/service-kit';
 import { createSessionStore, type SessionStore } from '../../src/adapters/auth/sessions.js';
 import { createTokenService, type TokenService } from '../../src/adapters/auth/tokens.js';
 import { upsertPerson } from '../../src/adapters/db/adminStore.js';

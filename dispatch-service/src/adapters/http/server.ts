@@ -3,8 +3,8 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Logger } from '@gridsight/service-kit';
-import { DispatchError } from '../../errors.js';
+import { DatabaseError, isTransientDatabaseError, type Logger } from '@gridsight/service-kit';
+import { DISPATCH_ERRORS, DispatchError } from '../../errors.js';
 import type { WorkflowDeps } from '../../workflows/deps.js';
 import type { SessionStore } from '../auth/sessions.js';
 import type { TokenService } from '../auth/tokens.js';
@@ -59,6 +59,12 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     if (error instanceof DispatchError) {
       if (error.status >= 500) request.log.warn({ err: error }, 'request failed on a dependency');
       return reply.code(error.status).send({ error: error.code, message: error.message });
+    }
+    // A read outside a transaction meets an outage as a bare pg error; either way it is the database's, not the request's.
+    if (error instanceof DatabaseError || isTransientDatabaseError(error)) {
+      request.log.warn({ err: error }, 'request failed on the database');
+      const message = error instanceof DatabaseError ? error.message : `the database is unreachable or busy for now; try again: ${error.message}`;
+      return reply.code(DISPATCH_ERRORS.DSP_UNAVAILABLE.status).send({ error: 'DSP_UNAVAILABLE', message });
     }
     if (error.validation) {
       return reply.code(400).send({ error: 'DSP_BAD_REQUEST', message: validationMessage(error.validationContext ?? 'request', error.validation) });

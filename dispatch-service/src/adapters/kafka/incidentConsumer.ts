@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { dlqRecordFor, incidentEventCodec, type DlqRecord, type IncidentEvent } from '@gridsight/contracts';
-import type { Logger } from '@gridsight/service-kit';
+import { DatabaseError, type Logger } from '@gridsight/service-kit';
 import type { Counter } from 'prom-client';
 import { nextStepAfterFailure, type FailureKind, type RetryPolicy } from '../../core/poisonPolicy.js';
 import { DispatchError } from '../../errors.js';
@@ -86,7 +86,7 @@ export function createIncidentConsumer(options: IncidentConsumerOptions): Incide
             } catch (error) {
               // Thrown out of eachMessage, the offset stays uncommitted and the next owner of the partition re-reads it.
               if (stopping) throw error;
-              const outage = (error instanceof DispatchError && error.code === 'DSP_UNAVAILABLE') || !(await options.databaseReachable().catch(() => false));
+              const outage = (error instanceof DatabaseError && error.code === 'DB_UNAVAILABLE') || !(await options.databaseReachable().catch(() => false));
               const kind: FailureKind = outage ? 'outage' : 'record';
               failures[kind] += 1;
               const step = nextStepAfterFailure(options.retry, kind, failures[kind]);
@@ -115,7 +115,7 @@ export function createIncidentConsumer(options: IncidentConsumerOptions): Incide
 }
 
 function failureCode(error: unknown): string {
-  if (error instanceof DispatchError) return error.code;
+  if (error instanceof DispatchError || error instanceof DatabaseError) return error.code;
   const sqlState = (error as { code?: unknown }).code;
   return typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState) ? `PG_${sqlState}` : 'DSP_INCIDENT_NOT_APPLIED';
 }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Identifier, type AccessTokenRole } from '@gridsight/contracts';
+import { verifyPassword } from '@gridsight/service-kit';
 import { DispatchError } from '../../../errors.js';
-import { verifyPassword } from '../../auth/passwords.js';
 import { requireUser } from '../authenticate.js';
 import type { HttpDeps } from '../server.js';
 import { TokenRequest, TokenResponse } from '../schemas.js';

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Identifier } from '@gridsight/contracts';
+import { inTransaction } from '@gridsight/service-kit';
 import { boundaryProblems, type CellBoundary } from '../../../core/geo.js';
 import { DispatchError } from '../../../errors.js';
 import { upsertCell } from '../../db/adminStore.js';
-import { inTransaction } from '../../db/transaction.js';
 import { requireUser } from '../authenticate.js';
 import type { HttpDeps } from '../server.js';
 

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ACCESS_TOKEN_ROLES, Identifier, StringEnum } from '@gridsight/contracts';
+import { hashPassword, inTransaction } from '@gridsight/service-kit';
 import { DispatchError } from '../../../errors.js';
-import { hashPassword } from '../../auth/passwords.js';
 import { replaceShifts, upsertPerson } from '../../db/adminStore.js';
-import { inTransaction } from '../../db/transaction.js';
 import { requireUser } from '../authenticate.js';
 import type { HttpDeps } from '../server.js';
 
