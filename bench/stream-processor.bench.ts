@@ -3,7 +3,8 @@
 // COPY of the same detection rows into the same table in the same run (target ≥ 0.5× COPY). Also
 // measures the processor's memory at steady state, and the ways of an idempotent batched insert
 // the processor could use (multi-row VALUES, UNNEST or COPY into a temp table then INSERT … SELECT,
-// each ON CONFLICT DO NOTHING; or a lookup of the stored ids then a plain COPY of the rest).
+// each ON CONFLICT DO NOTHING; or a lookup of the stored ids then a plain COPY of the rest, as text
+// or in the binary format).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -114,6 +115,10 @@ function valuesOf(row: DetectionRow): unknown[] {
     e.location.lat, e.location.lon, e.location.accuracyM, geoCellKey(e.location), e.model?.name ?? null, e.model?.version ?? null, null, null, null];
 }
 
+function copyText(rows: DetectionRow[]): string {
+  return `${rows.map((row) => valuesOf(row).map((v) => (v === null ? '\\N' : String(v))).join('\t')).join('\n')}\n`;
+}
+
 async function insertWithValues(client: pg.PoolClient, rows: DetectionRow[]): Promise<void> {
   const params: unknown[] = [];
   const tuples = rows.map((row) => {
@@ -137,11 +142,21 @@ async function insertWithUnnest(client: pg.PoolClient, rows: DetectionRow[]): Pr
   );
 }
 
+async function insertThroughStaging(client: pg.PoolClient, rows: DetectionRow[]): Promise<void> {
+  await client.query('CREATE TEMP TABLE IF NOT EXISTS detections_incoming (LIKE detections INCLUDING DEFAULTS) ON COMMIT DELETE ROWS');
+  await copyIn(client, `COPY detections_incoming (${DETECTION_COLUMNS}) FROM STDIN`, copyText(rows));
+  await client.query(`INSERT INTO detections (${DETECTION_COLUMNS}) SELECT ${DETECTION_COLUMNS} FROM detections_incoming ON CONFLICT (event_id, observed_at) DO NOTHING`);
+}
+
 async function insertAfterLookup(client: pg.PoolClient, rows: DetectionRow[]): Promise<void> {
   const stored = await storedEventIds(client, rows.map((r) => r.event.eventId));
   const fresh = rows.filter((r) => !stored.has(r.event.eventId));
-  const text = `${fresh.map((row) => valuesOf(row).map((v) => (v === null ? '\\N' : String(v))).join('\t')).join('\n')}\n`;
-  if (fresh.length > 0) await copyIn(client, `COPY detections (${DETECTION_COLUMNS}) FROM STDIN`, text);
+  if (fresh.length > 0) await copyIn(client, `COPY detections (${DETECTION_COLUMNS}) FROM STDIN`, copyText(fresh));
+}
+
+async function insertBinaryAfterLookup(client: pg.PoolClient, rows: DetectionRow[]): Promise<void> {
+  const stored = await storedEventIds(client, rows.map((r) => r.event.eventId));
+  await insertDetections(client, rows.filter((r) => !stored.has(r.event.eventId)));
 }
 
 async function main(): Promise<void> {
@@ -246,8 +261,9 @@ async function main(): Promise<void> {
       const writers: Record<string, (batch: DetectionRow[]) => Promise<unknown>> = {
         'multi-row VALUES, ON CONFLICT DO NOTHING': (batch) => insertWithValues(client, batch),
         'UNNEST, ON CONFLICT DO NOTHING': (batch) => insertWithUnnest(client, batch),
-        'COPY to a staging table + INSERT SELECT ON CONFLICT DO NOTHING (used)': (batch) => insertDetections(client, batch),
-        'lookup of stored ids + plain COPY of the rest': (batch) => insertAfterLookup(client, batch),
+        'COPY to a staging table + INSERT SELECT ON CONFLICT DO NOTHING': (batch) => insertThroughStaging(client, batch),
+        'lookup of stored ids + plain COPY (text) of the rest': (batch) => insertAfterLookup(client, batch),
+        'lookup of stored ids + plain COPY (binary) of the rest (used)': (batch) => insertBinaryAfterLookup(client, batch),
       };
       for (const [name, write] of Object.entries(writers)) {
         await client.query('TRUNCATE detections');

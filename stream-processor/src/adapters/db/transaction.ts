@@ -2,8 +2,10 @@ import pRetry, { AbortError } from 'p-retry';
 import type { Pool, PoolClient } from 'pg';
 import { ProcessorError } from '../../errors.js';
 
-// SQLSTATE classes where the same transaction may well succeed when run again.
-const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '57P01', '57P02', '57P03', '53300']);
+// SQLSTATE classes where the same transaction may well succeed when run again. A unique violation
+// (23505) is one here: only the detections COPY can raise it, when another transaction stored the
+// same eventId under other locks at the same moment, and the retry's lookup then skips that event.
+const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '57P01', '57P02', '57P03', '53300', '23505']);
 
 function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;

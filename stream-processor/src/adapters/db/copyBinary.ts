@@ -1,0 +1,119 @@
+// PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4):
+// a signature, fields as big-endian length + bytes (-1 for NULL), and a -1 field count as trailer.
+// Numbers and times go in as their bytes, so neither side formats or parses their text.
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const FLOAT4_OID = 700;
+// timestamptz counts microseconds from 2000-01-01T00:00:00Z.
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
+const UUID_HEX = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+const FRACTION = /\.(\d+)/;
+
+/** One COPY … FROM STDIN (FORMAT binary) payload, written row by row into a growing buffer. */
+export class CopyBinaryWriter {
+  private buffer: Buffer;
+  private at = 0;
+
+  constructor(expectedBytes = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafe(Math.max(expectedBytes, 64));
+    SIGNATURE.copy(this.buffer, 0);
+    this.buffer.writeInt32BE(0, 11);
+    this.buffer.writeInt32BE(0, 15);
+    this.at = 19;
+  }
+
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.at + bytes));
+    this.buffer.copy(grown, 0, 0, this.at);
+    this.buffer = grown;
+  }
+
+  row(fields: number): this {
+    this.room(2);
+    this.at = this.buffer.writeInt16BE(fields, this.at);
+    return this;
+  }
+
+  null(): this {
+    this.room(4);
+    this.at = this.buffer.writeInt32BE(-1, this.at);
+    return this;
+  }
+
+  text(value: string | null | undefined): this {
+    if (value === null || value === undefined) return this.null();
+    const most = value.length * 3;
+    this.room(4 + most);
+    const written = this.buffer.write(value, this.at + 4, 'utf8');
+    this.buffer.writeInt32BE(written, this.at);
+    this.at += 4 + written;
+    return this;
+  }
+
+  uuid(value: string | null | undefined): this {
+    if (value === null || value === undefined) return this.null();
+    if (!UUID_HEX.test(value)) throw new TypeError(`not a UUID: ${value.slice(0, 40)}`);
+    this.room(20);
+    this.at = this.buffer.writeInt32BE(16, this.at);
+    this.at += this.buffer.write(value.replace(/-/g, ''), this.at, 'hex');
+    return this;
+  }
+
+  /** An ISO 8601 time; digits past the millisecond (which Date.parse drops) are kept, down to the microsecond. */
+  timestamptz(iso: string): this {
+    const ms = Date.parse(iso);
+    if (Number.isNaN(ms)) throw new TypeError(`not a time: ${iso.slice(0, 40)}`);
+    const digits = FRACTION.exec(iso)?.[1];
+    const micros = (ms - PG_EPOCH_MS) * 1000 + (digits && digits.length > 3 ? Number(digits.slice(3, 6).padEnd(3, '0')) : 0);
+    const high = Math.floor(micros / 2 ** 32);
+    this.room(12);
+    this.at = this.buffer.writeInt32BE(8, this.at);
+    this.at = this.buffer.writeInt32BE(high, this.at);
+    this.at = this.buffer.writeUInt32BE(micros - high * 2 ** 32, this.at);
+    return this;
+  }
+
+  float4(value: number | null | undefined): this {
+    if (value === null || value === undefined) return this.null();
+    this.room(8);
+    this.at = this.buffer.writeInt32BE(4, this.at);
+    this.at = this.buffer.writeFloatBE(value, this.at);
+    return this;
+  }
+
+  float8(value: number | null | undefined): this {
+    if (value === null || value === undefined) return this.null();
+    this.room(12);
+    this.at = this.buffer.writeInt32BE(8, this.at);
+    this.at = this.buffer.writeDoubleBE(value, this.at);
+    return this;
+  }
+
+  /** A one-dimensional real[] without NULL elements. */
+  float4Array(values: readonly number[] | null | undefined): this {
+    if (values === null || values === undefined) return this.null();
+    const dimensions = values.length === 0 ? 0 : 1;
+    const bytes = 12 + dimensions * 8 + values.length * 8;
+    this.room(4 + bytes);
+    this.at = this.buffer.writeInt32BE(bytes, this.at);
+    this.at = this.buffer.writeInt32BE(dimensions, this.at);
+    this.at = this.buffer.writeInt32BE(0, this.at);
+    this.at = this.buffer.writeInt32BE(FLOAT4_OID, this.at);
+    if (dimensions === 1) {
+      this.at = this.buffer.writeInt32BE(values.length, this.at);
+      this.at = this.buffer.writeInt32BE(1, this.at);
+      for (const value of values) {
+        this.at = this.buffer.writeInt32BE(4, this.at);
+        this.at = this.buffer.writeFloatBE(value, this.at);
+      }
+    }
+    return this;
+  }
+
+  /** The payload with its trailer; the writer is spent afterwards. */
+  finish(): Buffer {
+    this.room(2);
+    this.at = this.buffer.writeInt16BE(-1, this.at);
+    return this.buffer.subarray(0, this.at);
+  }
+}
