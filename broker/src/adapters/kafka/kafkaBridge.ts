@@ -43,6 +43,8 @@ export interface KafkaBridge {
 interface Entry {
   record: KafkaRecord;
   lane: number;
+  /** When it joined its lane's pending records (performance.now()): linger counts from the oldest. */
+  queuedAtMs: number;
   deadlineMs: number;
   settled: boolean;
   resolve: () => void;
@@ -96,15 +98,20 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
       const entry = overflow.shift() as Entry;
       status.inFlight++;
       const lane = lanes[entry.lane] as Lane;
+      entry.queuedAtMs = performance.now();
       lane.pending.push(entry);
       schedule(lane);
     }
     status.waiting = overflow.length;
   };
 
+  // Linger as Kafka's own producers mean it: a record waits at most lingerMs for company, counted
+  // from its arrival. Records that gathered while the previous batch was in flight have waited
+  // already, so they leave as soon as the lane is free, not lingerMs after it.
   const schedule = (lane: Lane, lingered = false): void => {
     if (lane.sending || lane.pending.length === 0) return;
-    if (lingered || lane.pending.length >= maxBatch || lingerMs === 0 || closing) {
+    const lingerLeftMs = lingerMs - (performance.now() - (lane.pending[0] as Entry).queuedAtMs);
+    if (lingered || lingerLeftMs <= 0 || lane.pending.length >= maxBatch || closing) {
       clearTimeout(lane.lingerTimer);
       lane.lingerTimer = undefined;
       lane.sending = flush(lane).finally(() => {
@@ -115,7 +122,7 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
       lane.lingerTimer ??= setTimeout(() => {
         lane.lingerTimer = undefined;
         schedule(lane, true);
-      }, lingerMs);
+      }, lingerLeftMs);
     }
   };
 
@@ -173,7 +180,7 @@ export async function createKafkaBridge(options: KafkaBridgeOptions): Promise<Ka
           reject(new BrokerError('BROKER_SHUTTING_DOWN'));
           return;
         }
-        overflow.push({ record, lane: laneOf(orderKey, lanes.length), deadlineMs: Date.now() + giveUpMs, settled: false, resolve, reject });
+        overflow.push({ record, lane: laneOf(orderKey, lanes.length), queuedAtMs: 0, deadlineMs: Date.now() + giveUpMs, settled: false, resolve, reject });
         admit();
       }),
     status: () => ({ ...status }),

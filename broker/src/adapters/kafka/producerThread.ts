@@ -24,13 +24,23 @@ const producers: Producer[] = Array.from({ length: options.producers }, () =>
 function topicMessages(request: SendRequest): TopicMessages[] {
   const values = Buffer.from(request.values);
   const byTopic = new Map<string, TopicMessages>();
+  // Header values repeat within a batch (a client's topic and id, a receive time to the millisecond):
+  // kafkajs takes Buffers as they are, where it would measure and convert each string on its own.
+  const headerBytes = new Map<string, Buffer>();
+  const bytesOf = (text: string): Buffer => {
+    let bytes = headerBytes.get(text);
+    if (!bytes) headerBytes.set(text, (bytes = Buffer.from(text)));
+    return bytes;
+  };
   let start = 0;
   for (let i = 0; i < request.keys.length; i++) {
     const name = request.topics[i] as string;
     let topic = byTopic.get(name);
     if (!topic) byTopic.set(name, (topic = { topic: name, messages: [] }));
     const end = request.ends[i] as number;
-    topic.messages.push({ key: request.keys[i] as string, value: values.subarray(start, end), headers: request.headers[i] });
+    const headers: Record<string, Buffer> = {};
+    for (const [header, text] of Object.entries(request.headers[i] as Record<string, string>)) headers[header] = bytesOf(text);
+    topic.messages.push({ key: request.keys[i] as string, value: values.subarray(start, end), headers });
     start = end;
   }
   return [...byTopic.values()];

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from '@gridsight/service-kit';
+import type { Counter } from 'prom-client';
 import { authorizePublish, authorizeSubscribe } from '../../core/acl.js';
 import { routePublish } from '../../core/bridgeRoute.js';
 import { describePrincipal, type Principal } from '../../core/principal.js';
@@ -169,6 +170,14 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
     },
   });
 
+  // One counter child per Kafka topic, looked up once rather than by label for every message.
+  const bridgedCounters = new Map<string, Counter.Internal>();
+  const bridgedTo = (topic: string): Counter.Internal => {
+    let counter = bridgedCounters.get(topic);
+    if (!counter) bridgedCounters.set(topic, (counter = metrics.bridged.labels({ topic })));
+    return counter;
+  };
+
   // The Kafka write happens here, inside authorizePublish: aedes writes the PUBACK right after this
   // callback and before `published` fires, so a PUBACK means Kafka has the message (acks=all).
   const bridgePublish = (client: Client, session: Session, packet: { topic: string; payload: Buffer | string; retain?: boolean }, done: (error?: Error | null) => void): void => {
@@ -188,7 +197,7 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
       () => {
         metrics.bridgeInFlight.dec();
         if (route.action === 'dead-letter') metrics.deadLettered.inc({ channel: packet.topic.split('/')[3] ?? 'unknown' });
-        else metrics.bridged.inc({ topic: route.record.topic });
+        else bridgedTo(route.record.topic).inc();
         proceed(done);
       },
       (error: Error) => {
