@@ -19,6 +19,20 @@ export function letterboxToTensor(rgb: Uint8Array, lb: Letterbox, out: Float32Ar
   const rPlane = out.subarray(0, plane);
   const gPlane = out.subarray(plane, 2 * plane);
   const bPlane = out.subarray(2 * plane, 3 * plane);
+  // Side padding: a portrait or square frame has some, a 16:9 or 4:3 one none.
+  if (left > 0 || left + width < W) {
+    for (let y = top; y < top + height; y++) {
+      const row = y * W;
+      for (const p of [rPlane, gPlane, bPlane]) {
+        p.fill(pad, row, row + left);
+        p.fill(pad, row + left + width, row + W);
+      }
+    }
+  }
+  if (sw === 2 * width && sh === 2 * height) {
+    halveInto(rgb, sw, width, height, top * W + left, W, rPlane, gPlane, bPlane);
+    return out;
+  }
   const fx = sw / width;
   const fy = sh / height;
   // Horizontal taps are the same for every row: compute them once.
@@ -34,8 +48,6 @@ export function letterboxToTensor(rgb: Uint8Array, lb: Letterbox, out: Float32Ar
   }
   for (let y = 0; y < height; y++) {
     const row = (top + y) * W;
-    for (let x = 0; x < left; x++) out[row + x] = out[plane + row + x] = out[2 * plane + row + x] = pad;
-    for (let x = left + width; x < W; x++) out[row + x] = out[plane + row + x] = out[2 * plane + row + x] = pad;
     const sy = Math.min(Math.max((y + 0.5) * fy - 0.5, 0), sh - 1);
     const y0 = Math.floor(sy);
     const wy = sy - y0;
@@ -58,4 +70,25 @@ export function letterboxToTensor(rgb: Uint8Array, lb: Letterbox, out: Float32Ar
     }
   }
   return out;
+}
+
+/**
+ * The common case of a 640-pixel-wide camera into a 320 input: at exactly 2x, INTER_LINEAR's taps
+ * fall midway between two pixels on both axes, so each output is the mean of a 2x2 block. Summing
+ * the block skips the per-pixel weights (about a fifth of the preprocessing time).
+ */
+function halveInto(rgb: Uint8Array, sw: number, width: number, height: number, start: number, W: number, r: Float32Array, g: Float32Array, b: Float32Array): void {
+  const k = 0.25 / 255;
+  const stride = sw * 3;
+  for (let y = 0; y < height; y++) {
+    let i = 2 * y * stride;
+    let o = start + y * W;
+    const end = o + width;
+    for (; o < end; o++, i += 6) {
+      const j = i + stride;
+      r[o] = ((rgb[i] as number) + (rgb[i + 3] as number) + (rgb[j] as number) + (rgb[j + 3] as number)) * k;
+      g[o] = ((rgb[i + 1] as number) + (rgb[i + 4] as number) + (rgb[j + 1] as number) + (rgb[j + 4] as number)) * k;
+      b[o] = ((rgb[i + 2] as number) + (rgb[i + 5] as number) + (rgb[j + 2] as number) + (rgb[j + 5] as number)) * k;
+    }
+  }
 }

@@ -54,4 +54,24 @@ describe('letterboxToTensor', () => {
     assert.ok(Math.abs((t[0] as number) * 255 - 100) < 1e-3);
     assert.ok(Math.abs((t[1] as number) * 255 - 25) < 1e-3);
   });
+
+  it('pads the sides of a portrait frame halved at exactly 2x, every row of it', () => {
+    const frame = new Uint8Array(4 * 8 * 3);
+    for (let i = 0; i < frame.length; i++) frame[i] = (i * 37) % 256;
+    const lb = computeLetterbox(4, 8, 4, 4);
+    assert.deepEqual([lb.width, lb.height, lb.left, lb.top], [2, 4, 1, 0]);
+    const t = letterboxToTensor(frame, lb, new Float32Array(48).fill(Number.NaN));
+    const px = (x: number, y: number, c: number) => frame[(y * 4 + x) * 3 + c] as number;
+    for (let y = 0; y < 4; y++) {
+      for (let c = 0; c < 3; c++) {
+        const row = c * 16 + y * 4;
+        assert.ok(Math.abs((t[row] as number) - LETTERBOX_PAD / 255) < 1e-6, `left pad, row ${y}`);
+        assert.ok(Math.abs((t[row + 3] as number) - LETTERBOX_PAD / 255) < 1e-6, `right pad, row ${y}`);
+        for (let x = 0; x < 2; x++) {
+          const mean = (px(2 * x, 2 * y, c) + px(2 * x + 1, 2 * y, c) + px(2 * x, 2 * y + 1, c) + px(2 * x + 1, 2 * y + 1, c)) / 4;
+          assert.ok(Math.abs((t[row + 1 + x] as number) * 255 - mean) < 1e-3, `pixel ${x},${y} channel ${c}`);
+        }
+      }
+    }
+  });
 });
