@@ -9,14 +9,18 @@
 // - pipelined: what the agent does (its worker keeps one frame ahead): frame n+1 is decoded by
 //   sharp on libuv's threads while onnxruntime runs frame n on the main thread, so decoding can use
 //   a second core. onnxruntime and libvips still have one thread each.
-// Rounds alternate the three (order rotated each round) and the medians are reported, so that a
-// burst of other work on a shared machine hits one round of one side, not a whole side.
+// Many short rounds alternate the three (order rotated each round); each side's round is compared
+// with the Python round run beside it, and the headline ratio is the median of those per-round
+// ratios: a burst of other work on a shared machine moves one round of one side, not the figure.
+// The model alone is also timed on both sides with the same input tensor (CPU and wall ms per
+// run), so that what the model costs is told apart from what the machine's load does to it.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { createDetector, type DetectionResult, type StageTimings } from '@gridsight/edge-agent/detector';
 import { SHIPPED_MODEL } from '@gridsight/models';
@@ -24,8 +28,8 @@ import { EMPTY_TRACKER, stepTracker, type TrackerParams, type TrackerState } fro
 import { filterDetections } from '../edge-agent/src/core/zones.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const FRAMES = Number(process.env.GRIDSIGHT_BENCH_FRAMES ?? 160);
-const ROUNDS = Number(process.env.GRIDSIGHT_BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.GRIDSIGHT_BENCH_ROUNDS ?? 15);
+const BARE_RUNS = Number(process.env.GRIDSIGHT_BENCH_BARE_RUNS ?? 40);
 const AGENT_SECONDS = Number(process.env.GRIDSIGHT_BENCH_AGENT_SECONDS ?? 30);
 const WARMUP = 30;
 // The detector keeps everything above the lowest per-class threshold; the agent applies the rest.
@@ -44,6 +48,8 @@ const images = readdirSync(imageDir)
   .sort()
   .map((f) => join(imageDir, f));
 const bytes = images.map((p) => readFileSync(p));
+// Whole passes over the images, so every round sees every image as often.
+const FRAMES = Math.max(1, Math.round(Number(process.env.GRIDSIGHT_BENCH_FRAMES ?? 48) / images.length)) * images.length;
 
 const loadAtStart = loadavg()[0] as number;
 const rssBefore = process.memoryUsage().rss;
@@ -95,7 +101,7 @@ async function runNode(frames: number, ahead: 0 | 1): Promise<NodeRound> {
   const wall = performance.now() - wall0;
   const cpu = process.cpuUsage(cpu0);
   sampleRss();
-  const meanMs = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / frames])) as NodeRound['meanMs'];
+  const meanMs = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / frames])) as unknown as NodeRound['meanMs'];
   return { meanMs, wallMsPerFrame: wall / frames, cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / frames, fps: (1000 * frames) / wall, detections };
 }
 
@@ -136,6 +142,44 @@ for (let round = 0; round < ROUNDS; round++) {
   }
   const last = (side: (typeof sides)[number]) => (rounds[side].at(-1) as { fps: number }).fps.toFixed(1);
   say(`round ${round + 1}/${ROUNDS}: sequential ${last('sequential')} fps, pipelined ${last('pipelined')} fps, Python ${last('python')} fps`);
+}
+
+/**
+ * The model alone, on both sides, with one and the same input tensor: onnxruntime-node with the
+ * detector's session options against Python onnxruntime with the baseline's (intra- and inter-op
+ * one thread, sequential, all graph optimisations). CPU ms per run is what the model costs; wall
+ * ms adds whatever the rest of the machine took from it.
+ */
+interface BareRound {
+  wallMsPerRun: number;
+  cpuMsPerRun: number;
+}
+const bareRounds: { node: BareRound[]; python: BareRound[] } = { node: [], python: [] };
+{
+  const session = await ort.InferenceSession.create(SHIPPED_MODEL.path, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  const size = detector.model.inputWidth;
+  const data = new Float32Array(3 * size * size);
+  for (let i = 0; i < data.length; i++) data[i] = ((i * 7919) % 255) / 255;
+  const feeds = { [session.inputNames[0] as string]: new ort.Tensor('float32', data, [1, 3, size, size]) };
+  const runBareNode = async (runs: number): Promise<BareRound> => {
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
+    for (let i = 0; i < runs; i++) await session.run(feeds);
+    const cpu = process.cpuUsage(cpu0);
+    return { wallMsPerRun: (performance.now() - wall0) / runs, cpuMsPerRun: (cpu.user + cpu.system) / 1000 / runs };
+  };
+  await runBareNode(10);
+  for (let round = 0; round < 6; round++) {
+    for (const side of round % 2 ? (['python', 'node'] as const) : (['node', 'python'] as const)) {
+      if (side === 'node') bareRounds.node.push(await runBareNode(BARE_RUNS));
+      else {
+        baseline.stdin.write(`bare ${BARE_RUNS}\n`);
+        bareRounds.python.push(await nextLine<BareRound>());
+      }
+    }
+  }
+  await session.release();
+  say(`model alone, CPU ms per run: Node ${bareRounds.node.map((r) => r.cpuMsPerRun.toFixed(1)).join(' ')}; Python ${bareRounds.python.map((r) => r.cpuMsPerRun.toFixed(1)).join(' ')}`);
 }
 baseline.stdin.end();
 await detector.close();
@@ -203,7 +247,7 @@ const median = (values: number[]): number => {
 const medianOf = <T extends object>(items: T[]): T =>
   Object.fromEntries(Object.keys(items[0] as object).map((k) => [k, median(items.map((item) => (item as Record<string, number>)[k] as number))])) as T;
 const summarise = <R extends NodeRound | PythonRound>(side: R[]) => ({
-  meanMs: medianOf(side.map((r) => r.meanMs)),
+  meanMs: medianOf<R['meanMs']>(side.map((r) => r.meanMs)),
   wallMsPerFrame: median(side.map((r) => r.wallMsPerFrame)),
   cpuMsPerFrame: median(side.map((r) => r.cpuMsPerFrame)),
   fps: median(side.map((r) => r.fps)),
@@ -220,6 +264,17 @@ const py = { ...summarise(rounds.python), peakRssMb: Math.max(...rounds.python.m
 const nodeDetections = rounds.sequential[0]?.detections ?? {};
 const pyDetections = rounds.python[0]?.detections ?? {};
 const sameCounts = images.filter((p) => nodeDetections[p] === pyDetections[p]).length;
+// Round i of each side ran beside Python's round i, under much the same load.
+const perRound = (side: NodeRound[], key: 'fps' | 'cpuMsPerFrame') => side.map((r, i) => r[key] / ((rounds.python[i] as PythonRound)[key] as number));
+const fpsRatios = { pipelined: perRound(rounds.pipelined, 'fps'), sequential: perRound(rounds.sequential, 'fps') };
+const cpuRatios = { pipelined: perRound(rounds.pipelined, 'cpuMsPerFrame'), sequential: perRound(rounds.sequential, 'cpuMsPerFrame') };
+const bare = {
+  node: { cpuMsPerRun: median(bareRounds.node.map((r) => r.cpuMsPerRun)), wallMsPerRun: median(bareRounds.node.map((r) => r.wallMsPerRun)) },
+  python: { cpuMsPerRun: median(bareRounds.python.map((r) => r.cpuMsPerRun)), wallMsPerRun: median(bareRounds.python.map((r) => r.wallMsPerRun)) },
+  runsPerRound: BARE_RUNS,
+  rounds: bareRounds,
+};
+const round2 = (values: number[]) => values.map((v) => Number(v.toFixed(2)));
 const results = {
   at: new Date().toISOString(),
   frames: FRAMES,
@@ -244,14 +299,17 @@ const results = {
     agentProcess: agentRun,
   },
   python: { ...py, totalMs: total(py.meanMs), prePostShareOfModel: prePost(py.meanMs), prePostWithDecodeShareOfModel: prePostWithDecode(py.meanMs) },
-  fpsRatioNodeToPython: pipe.fps / py.fps,
-  fpsRatioSequentialToPython: seq.fps / py.fps,
-  // Each round's sides ran back to back under much the same load: their ratios show how far the shared machine moved the figures.
-  fpsRatioPerRound: {
-    pipelined: rounds.pipelined.map((r, i) => Number((r.fps / (rounds.python[i] as PythonRound).fps).toFixed(2))),
-    sequential: rounds.sequential.map((r, i) => Number((r.fps / (rounds.python[i] as PythonRound).fps).toFixed(2))),
-  },
-  cpuRatioNodeToPython: seq.cpuMsPerFrame / py.cpuMsPerFrame,
+  // The headline ratios: medians of the per-round ratios (each side's round against the Python round beside it).
+  fpsRatioNodeToPython: median(fpsRatios.pipelined),
+  fpsRatioSequentialToPython: median(fpsRatios.sequential),
+  // The ratios of the median frames/s of each side, as reported before the per-round medians.
+  fpsRatioOfMedians: { pipelined: pipe.fps / py.fps, sequential: seq.fps / py.fps },
+  fpsRatioPerRound: { pipelined: round2(fpsRatios.pipelined), sequential: round2(fpsRatios.sequential) },
+  // CPU ms per frame of all the process's threads, per-round ratio medians: what a frame costs, which the machine's load moves much less than wall time.
+  cpuRatioNodeToPython: median(cpuRatios.sequential),
+  cpuRatioPipelinedToPython: median(cpuRatios.pipelined),
+  cpuRatioPerRound: { pipelined: round2(cpuRatios.pipelined), sequential: round2(cpuRatios.sequential) },
+  modelAlone: bare,
   imagesWithSameDetectionCount: sameCounts,
   targets: { modelMsMax: 40, prePostShareMax: 0.15, fpsRatioMin: 1.0, rssMbMax: 250 },
 };
@@ -260,7 +318,7 @@ const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 const ms = (v: number) => v.toFixed(2);
 const md = `# edge-inference benchmark (${results.at})
 
-Shipped model \`${SHIPPED_MODEL.path.replace(`${root}/`, '')}\` (${results.model.input.join('x')}), ${images.length} held-out images, on ${results.machine.cpus} cores with a 1-minute load average of ${results.machine.loadAverage1m.start.toFixed(1)} at the start and ${results.machine.loadAverage1m.end.toFixed(1)} at the end; ${ROUNDS} rounds of ${FRAMES} frames per side after ${WARMUP} warm-up, the sides alternating in each round; medians over the rounds. One thread for onnxruntime and one for image decoding on both sides (libvips via \`sharp.concurrency(1)\`, \`cv2.setNumThreads(1)\`).
+Shipped model \`${SHIPPED_MODEL.path.replace(`${root}/`, '')}\` (${results.model.input.join('x')}), ${images.length} held-out images, on ${results.machine.cpus} cores with a 1-minute load average of ${results.machine.loadAverage1m.start.toFixed(1)} at the start and ${results.machine.loadAverage1m.end.toFixed(1)} at the end; ${ROUNDS} rounds of ${FRAMES} frames per side after ${WARMUP} warm-up, the sides alternating in each round (order rotated); medians over the rounds, and ratios as the median of per-round ratios (each side's round against the Python round run beside it). One thread for onnxruntime and one for image decoding on both sides (libvips via \`sharp.concurrency(1)\`, \`cv2.setNumThreads(1)\`).
 
 - **sequential**: one frame at a time on both sides (decode → preprocess → model → postprocess).
 - **pipelined**: the edge agent as it runs: its worker hands the detector the next frame while the current one is in the model, so sharp decodes frame n+1 on libuv's thread (a second core when there is one) while onnxruntime runs frame n on the main thread. The Python baseline stays sequential, as a typical deployment script is.
@@ -277,12 +335,16 @@ Shipped model \`${SHIPPED_MODEL.path.replace(`${root}/`, '')}\` (${results.model
 | pre + post as share of model time (target ≤ 15 %) | **${pct(results.node.prePostShareOfModel)}** | ${pct(results.python.prePostShareOfModel)} |
 | decode + pre + post as share of model time | ${pct(results.node.prePostWithDecodeShareOfModel)} | ${pct(results.python.prePostWithDecodeShareOfModel)} |
 
-| frames/s (wall clock, median of rounds) | edge agent | Python baseline | ratio (target ≥ 1.0×) |
+| frames/s (wall clock) | edge agent, median of rounds | Python baseline, median of rounds | ratio, median of per-round ratios (target ≥ 1.0×) |
 |---|---|---|---|
-| pipelined (the agent as it runs) | **${pipe.fps.toFixed(1)}** (rounds: ${pipe.fpsPerRound.join(', ')}) | ${py.fps.toFixed(1)} (rounds: ${py.fpsPerRound.join(', ')}) | **${results.fpsRatioNodeToPython.toFixed(2)}×** |
-| sequential (like for like) | ${seq.fps.toFixed(1)} (rounds: ${seq.fpsPerRound.join(', ')}) | ${py.fps.toFixed(1)} | ${results.fpsRatioSequentialToPython.toFixed(2)}× |
+| pipelined (the agent as it runs) | **${pipe.fps.toFixed(1)}** | ${py.fps.toFixed(1)} | **${results.fpsRatioNodeToPython.toFixed(2)}×** |
+| sequential (like for like) | ${seq.fps.toFixed(1)} | ${py.fps.toFixed(1)} | ${results.fpsRatioSequentialToPython.toFixed(2)}× |
 
-Ratio to the Python round run beside it, per round: pipelined ${results.fpsRatioPerRound.pipelined.join(', ')} (median ${median(results.fpsRatioPerRound.pipelined).toFixed(2)}×); sequential ${results.fpsRatioPerRound.sequential.join(', ')} (median ${median(results.fpsRatioPerRound.sequential).toFixed(2)}×). CPU per frame (all threads), edge agent ÷ Python: ${results.cpuRatioNodeToPython.toFixed(2)}× — when no core is idle, frames/s follow CPU per frame and pipelining gains nothing.
+Per round (frames/s): pipelined ${pipe.fpsPerRound.join(', ')}; sequential ${seq.fpsPerRound.join(', ')}; Python ${py.fpsPerRound.join(', ')}. Ratio to the Python round run beside it: pipelined ${results.fpsRatioPerRound.pipelined.join(', ')}; sequential ${results.fpsRatioPerRound.sequential.join(', ')}. The ratio of the median frames/s: pipelined ${results.fpsRatioOfMedians.pipelined.toFixed(2)}×, sequential ${results.fpsRatioOfMedians.sequential.toFixed(2)}×.
+
+CPU ms per frame (all threads of the process), edge agent ÷ Python, median of per-round ratios: sequential **${results.cpuRatioNodeToPython.toFixed(2)}×**, pipelined ${results.cpuRatioPipelinedToPython.toFixed(2)}× (per round, sequential: ${results.cpuRatioPerRound.sequential.join(', ')}). When no core is idle, frames/s follow CPU per frame and pipelining gains nothing; with a core to spare, the pipelined agent hides the decode.
+
+**The model alone**, the same input tensor on both sides, ${BARE_RUNS} runs per round, 6 rounds alternating: onnxruntime-node ${ort.env.versions.common} **${ms(bare.node.cpuMsPerRun)} CPU ms per run** (${ms(bare.node.wallMsPerRun)} wall), Python onnxruntime ${py.onnxruntime} ${ms(bare.python.cpuMsPerRun)} CPU ms (${ms(bare.python.wallMsPerRun)} wall); per round, CPU ms: Node ${bareRounds.node.map((r) => r.cpuMsPerRun.toFixed(1)).join(', ')}; Python ${bareRounds.python.map((r) => r.cpuMsPerRun.toFixed(1)).join(', ')}.
 
 - **RSS of the agent process** (\`edge-agent/dist/main.js\`, two folder cameras offering 60 frames/s each, events kept on disk, ${agentRun.seconds} s): **${agentRun.rssMbHighWaterMark.toFixed(0)} MB peak** (VmHWM; target ≤ 250 MB); it ran the model on ${agentRun.fps.toFixed(1)} frames/s, the surplus dropped by its queue. This benchmark's own process: ${results.node.rssMb.benchProcessPeak.toFixed(0)} MB peak (${results.node.rssMb.modelLoaded.toFixed(0)} MB with the model loaded, ${results.node.rssMb.beforeModel.toFixed(0)} MB before); Python ${py.peakRssMb.toFixed(0)} MB peak
 - model time ${ms(seq.meanMs.inferenceMs)} ms per frame on one core (target ≤ 40 ms)

@@ -4,11 +4,13 @@ script does it.
 
     python bench/edge_inference_baseline.py MODEL WARMUP THRESHOLD IMAGE...
 
-Loads the model, warms up, then reads one number per line on stdin: for each, runs that many
-frames (frame i is image i mod the number of images) and prints one JSON line: mean ms per stage,
-wall and CPU ms, frames/s, peak RSS, detections per image. Rounds on request let the benchmark
-alternate this baseline with the edge agent's runs, so that a burst of other work on a shared
-machine hits one round of one side rather than a whole side.
+Loads the model, warms up, then reads one request per line on stdin:
+- `N`: runs N frames (frame i is image i mod the number of images) and prints one JSON line: mean
+  ms per stage, wall and CPU ms, frames/s, peak RSS, detections per image;
+- `bare N`: runs the model alone N times on a fixed input (the same values the Node side uses,
+  element i = (i * 7919 mod 255) / 255) and prints wall and CPU ms per run.
+Rounds on request let the benchmark alternate this baseline with the edge agent's runs, so that a
+burst of other work on a shared machine hits one round of one side rather than a whole side.
 """
 
 import json
@@ -87,7 +89,16 @@ def main():
 
     run(warmup, False)
     print(json.dumps({"ready": True, "onnxruntime": ort.__version__, "opencv": cv2.__version__}), flush=True)
+    bare_input = ((np.arange(3 * size * size, dtype=np.int64) * 7919) % 255).astype(np.float32).reshape(1, 3, size, size) / np.float32(255)
     for line in sys.stdin:
+        if line.startswith("bare"):
+            runs = int(line.split()[1])
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            for _ in range(runs):
+                sess.run(None, {name: bare_input})
+            wall, cpu = (time.perf_counter() - wall0) * 1000, (time.process_time() - cpu0) * 1000
+            print(json.dumps({"wallMsPerRun": wall / runs, "cpuMsPerRun": cpu / runs}), flush=True)
+            continue
         frames = int(line)
         cpu0, wall0 = time.process_time(), time.perf_counter()
         totals, detections = run(frames, True)
