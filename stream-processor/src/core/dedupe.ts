@@ -135,9 +135,9 @@ function everyWatcherCleared(sources: readonly Source[], states: Record<string, 
   });
 }
 
-function withSource(sources: readonly Source[], source: Source): Source[] {
-  const key = sourceKey(source);
-  if (sources.length >= MAX_SOURCES || sources.some((s) => sourceKey(s) === key)) return [...sources];
+// States are never changed in place, so an unchanged list is shared rather than copied.
+function withSource(sources: Source[], source: Source): Source[] {
+  if (sources.length >= MAX_SOURCES || sources.some((s) => s.deviceId === source.deviceId && s.gatewayId === source.gatewayId && s.type === source.type)) return sources;
   return [...sources, source];
 }
 

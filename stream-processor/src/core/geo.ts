@@ -29,14 +29,21 @@ export function cellsWithin(point: GeoPoint, radiusM: number, precision = GEO_CE
   const dLon = Math.min(180, dLat / cosLat);
   const minLat = Math.max(-90, point.lat - dLat);
   const maxLat = Math.min(90, point.lat + dLat);
-  const cells = new Set<string>();
-  for (let latBand = Math.floor((minLat + 90) / LAT_STEP); latBand <= Math.floor((maxLat + 90) / LAT_STEP); latBand++) {
+  const firstLatBand = Math.floor((minLat + 90) / LAT_STEP);
+  const lastLatBand = Math.floor((maxLat + 90) / LAT_STEP);
+  const firstLonBand = Math.floor((point.lon - dLon + 180) / LON_STEP);
+  const lastLonBand = Math.floor((point.lon + dLon + 180) / LON_STEP);
+  const cellOf = (latBand: number, lonBand: number): string => {
     const lat = Math.min(90, -90 + (latBand + 0.5) * LAT_STEP);
-    for (let lonBand = Math.floor((point.lon - dLon + 180) / LON_STEP); lonBand <= Math.floor((point.lon + dLon + 180) / LON_STEP); lonBand++) {
-      // Longitude wraps at the antimeridian.
-      const lon = ((((lonBand + 0.5) * LON_STEP) % 360) + 360) % 360 - 180;
-      cells.add(encodeGeohash(lat, lon, precision));
-    }
+    // Longitude wraps at the antimeridian.
+    const lon = ((((lonBand + 0.5) * LON_STEP) % 360) + 360) % 360 - 180;
+    return encodeGeohash(lat, lon, precision);
+  };
+  // Mostly the circle lies inside one cell (a merge radius is far smaller than a cell).
+  if (firstLatBand === lastLatBand && firstLonBand === lastLonBand) return [cellOf(firstLatBand, firstLonBand)];
+  const cells = new Set<string>();
+  for (let latBand = firstLatBand; latBand <= lastLatBand; latBand++) {
+    for (let lonBand = firstLonBand; lonBand <= lastLonBand; lonBand++) cells.add(cellOf(latBand, lonBand));
   }
   return [...cells].sort();
 }

@@ -5,7 +5,13 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const FLOAT4_OID = 700;
 // timestamptz counts microseconds from 2000-01-01T00:00:00Z.
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
-const UUID_HEX = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+// Hex digit values by character code, -1 for anything else: a UUID is read in one pass, no regex or string copies.
+const HEX = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit++) {
+  HEX['0123456789abcdef'.charCodeAt(digit)] = digit;
+  HEX['0123456789ABCDEF'.charCodeAt(digit)] = digit;
+}
+const HYPHEN = 45;
 const FRACTION = /\.(\d+)/;
 
 /** One COPY … FROM STDIN (FORMAT binary) payload, written row by row into a growing buffer. */
@@ -52,10 +58,22 @@ export class CopyBinaryWriter {
 
   uuid(value: string | null | undefined): this {
     if (value === null || value === undefined) return this.null();
-    if (!UUID_HEX.test(value)) throw new TypeError(`not a UUID: ${value.slice(0, 40)}`);
+    const hyphenated = value.length === 36;
+    if (!hyphenated && value.length !== 32) throw new TypeError(`not a UUID: ${value.slice(0, 40)}`);
     this.room(20);
-    this.at = this.buffer.writeInt32BE(16, this.at);
-    this.at += this.buffer.write(value.replace(/-/g, ''), this.at, 'hex');
+    this.buffer.writeInt32BE(16, this.at);
+    let out = this.at + 4;
+    for (let i = 0; i < value.length; i += 2) {
+      if (hyphenated && (i === 8 || i === 13 || i === 18 || i === 23)) {
+        if (value.charCodeAt(i) !== HYPHEN) throw new TypeError(`not a UUID: ${value.slice(0, 40)}`);
+        i++;
+      }
+      const high = HEX[value.charCodeAt(i)] ?? -1;
+      const low = HEX[value.charCodeAt(i + 1)] ?? -1;
+      if (high < 0 || low < 0) throw new TypeError(`not a UUID: ${value.slice(0, 40)}`);
+      this.buffer[out++] = (high << 4) | low;
+    }
+    this.at += 20;
     return this;
   }
 
@@ -63,7 +81,8 @@ export class CopyBinaryWriter {
   timestamptz(iso: string): this {
     const ms = Date.parse(iso);
     if (Number.isNaN(ms)) throw new TypeError(`not a time: ${iso.slice(0, 40)}`);
-    const digits = FRACTION.exec(iso)?.[1];
+    // Date#toISOString's own 24-character shape has no digits past the millisecond.
+    const digits = iso.length > 24 ? FRACTION.exec(iso)?.[1] : undefined;
     const micros = (ms - PG_EPOCH_MS) * 1000 + (digits && digits.length > 3 ? Number(digits.slice(3, 6).padEnd(3, '0')) : 0);
     const high = Math.floor(micros / 2 ** 32);
     this.room(12);
