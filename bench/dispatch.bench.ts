@@ -30,6 +30,7 @@ const PUBLISH_RATE = Number(process.env.GRIDSIGHT_BENCH_INCIDENT_RATE ?? 10);
 const API_RATE = Number(process.env.GRIDSIGHT_BENCH_API_RATE ?? 1000);
 const API_SECONDS = Number(process.env.GRIDSIGHT_BENCH_API_SECONDS ?? 15);
 const API_CONNECTIONS = 20;
+const WARM_UP_SECONDS = Number(process.env.GRIDSIGHT_BENCH_API_WARM_UP_SECONDS ?? 5);
 const PER_ROUTE = process.env.GRIDSIGHT_BENCH_API_PER_ROUTE === '1';
 const SERVICE_NODE_ARGS = (process.env.GRIDSIGHT_BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const GRID = 5;
@@ -150,18 +151,25 @@ function cpuSecondsOf(pids: number[]): number {
   return sum;
 }
 
-/** Server and database CPU per request during a load, the server's net of what it spends while idle over the same time. */
+/**
+ * Server and database CPU per request during a load, the server's net of what it spends while idle
+ * over the same time. The same load runs a few seconds unmeasured first: a process that has not
+ * yet served a route is still compiling its code (V8's JIT, fastify's serialisers, pg's prepared
+ * statements), which is no steady-state cost and would otherwise land on whichever target runs first.
+ */
 async function measured(
   pid: number,
   idleRate: number,
   pool: pg.Pool,
-  run: () => Promise<autocannon.Result>,
+  target: { url: string; headers?: Record<string, string>; requests?: autocannon.Request[] },
 ): Promise<{ result: autocannon.Result; cpuMsPerRequest: number; dbCpuMsPerRequest: number }> {
+  const run = (duration: number) => load(target.url, target.headers ?? {}, target.requests, duration);
+  await run(WARM_UP_SECONDS);
   const backends = await databaseBackends(pool);
   const before = cpuSeconds(pid);
   const dbBefore = cpuSecondsOf(backends);
   const started = performance.now();
-  const result = await run();
+  const result = await run(API_SECONDS);
   const background = (idleRate * (performance.now() - started)) / 1000;
   // Backends the load opened count from zero.
   const fresh = (await databaseBackends(pool)).filter((p) => !backends.includes(p));
@@ -173,8 +181,8 @@ async function measured(
   };
 }
 
-async function load(url: string, headers: Record<string, string>, requests?: autocannon.Request[]): Promise<autocannon.Result> {
-  return autocannon({ url, connections: API_CONNECTIONS, overallRate: API_RATE, duration: API_SECONDS, headers, ...(requests ? { requests } : {}) });
+function load(url: string, headers: Record<string, string>, requests: autocannon.Request[] | undefined, duration: number): Promise<autocannon.Result> {
+  return autocannon({ url, connections: API_CONNECTIONS, overallRate: API_RATE, duration, headers, ...(requests ? { requests } : {}) });
 }
 
 /** What the worker app reads, in the proportions it reads them: the list on every change and refocus, a ticket on opening it, the profile once. */
@@ -292,21 +300,21 @@ async function main(): Promise<void> {
     const baselineIdle = await idleCpuRate(baseline.pid!);
     const serviceIdle = await idleCpuRate(service.pid!);
     say(`idle CPU: service ${round(serviceIdle * 1000)} ms/s, baseline ${round(baselineIdle * 1000)} ms/s`);
-    const { result: trivial, cpuMsPerRequest: trivialCpu } = await measured(baseline.pid!, baselineIdle, pool, () => load(`http://127.0.0.1:${baselinePort}/ping`, {}));
-    const { result: oneQuery, cpuMsPerRequest: oneQueryCpu, dbCpuMsPerRequest: oneQueryDbCpu } = await measured(baseline.pid!, baselineIdle, pool, () =>
-      load(`http://127.0.0.1:${baselinePort}/ping-db`, {}),
-    );
+    const { result: trivial, cpuMsPerRequest: trivialCpu } = await measured(baseline.pid!, baselineIdle, pool, { url: `http://127.0.0.1:${baselinePort}/ping` });
+    const { result: oneQuery, cpuMsPerRequest: oneQueryCpu, dbCpuMsPerRequest: oneQueryDbCpu } = await measured(baseline.pid!, baselineIdle, pool, {
+      url: `http://127.0.0.1:${baselinePort}/ping-db`,
+    });
     const auth = { authorization: `Bearer ${token}` };
     const {
       result: tickets,
       cpuMsPerRequest: ticketsCpu,
       dbCpuMsPerRequest: ticketsDbCpu,
-    } = await measured(service.pid!, serviceIdle, pool, () => load(`http://127.0.0.1:${httpPort}`, auth, mix.requests));
+    } = await measured(service.pid!, serviceIdle, pool, { url: `http://127.0.0.1:${httpPort}`, headers: auth, requests: mix.requests });
     // Each read of the mix alone, to show which one costs what.
     const perRoute: Record<string, { achievedRps: number; p50Ms: number; p99Ms: number; serviceCpuMsPerRequest: number; dbCpuMsPerRequest: number }> = {};
     if (PER_ROUTE) {
       for (const request of mix.distinct) {
-        const { result, cpuMsPerRequest, dbCpuMsPerRequest } = await measured(service.pid!, serviceIdle, pool, () => load(`http://127.0.0.1:${httpPort}`, auth, [request]));
+        const { result, cpuMsPerRequest, dbCpuMsPerRequest } = await measured(service.pid!, serviceIdle, pool, { url: `http://127.0.0.1:${httpPort}`, headers: auth, requests: [request] });
         perRoute[request.path] = { achievedRps: round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, serviceCpuMsPerRequest: cpuMsPerRequest, dbCpuMsPerRequest };
         say(`${request.path}: ${JSON.stringify(perRoute[request.path])}`);
       }
@@ -327,7 +335,7 @@ async function main(): Promise<void> {
         ratioP99: round(percentile(dispatchLatency, 99) / percentile(kafkaLatency, 99)),
       },
       api: {
-        load: `${API_RATE} req/s for ${API_SECONDS} s, ${API_CONNECTIONS} connections, as a worker with ${myTickets.tickets.length} open tickets; ${mix.description}`,
+        load: `${API_RATE} req/s for ${API_SECONDS} s (after ${WARM_UP_SECONDS} s unmeasured), ${API_CONNECTIONS} connections, as a worker with ${myTickets.tickets.length} open tickets; ${mix.description}`,
         requests: tickets.requests.total,
         non2xx: tickets.non2xx,
         errors: tickets.errors,
