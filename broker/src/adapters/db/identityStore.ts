@@ -89,9 +89,10 @@ export function createIdentityStore(databaseUrl: string, logger: Logger): Identi
     deadAccessTokens: async (tokens) => {
       if (tokens.length === 0) return new Set();
       const { rows } = await pool.query<{ jti: string }>(
-        `SELECT s.jti
-           FROM unnest($1::text[], $2::text[], $3::text[]) AS s (jti, worker_id, role)
-           LEFT JOIN access_tokens t ON t.jti::text = s.jti AND t.worker_id = s.worker_id AND t.role = s.role
+        // Every jti here passed isAccessTokenLive, so it is a uuid: compared as one, the primary key serves.
+        `SELECT s.jti::text AS jti
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS s (jti, worker_id, role)
+           LEFT JOIN access_tokens t ON t.jti = s.jti AND t.worker_id = s.worker_id AND t.role = s.role
            LEFT JOIN workers w ON w.worker_id = t.worker_id
           WHERE NOT coalesce(t.revoked_at IS NULL AND w.active AND w.role = t.role, false)`,
         [tokens.map((t) => t.jti), tokens.map((t) => t.workerId), tokens.map((t) => t.role)],
