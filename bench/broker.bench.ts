@@ -14,7 +14,7 @@ import { createTestDatabase, testServices, uniqueName } from '@gridsight/deploy/
 import { Kafka, logLevel } from 'kafkajs';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
-import { hashSecret, newSecret } from '../broker/src/core/secretHash.js';
+import { hashSecret, newSecret } from '@gridsight/service-kit';
 import { anomalyEvent } from '../broker/test/support/fixtures.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { isValidIdentifier } from '@gridsight/contracts';
-import { loadEnvConfig } from '@gridsight/service-kit';
+import { hashSecret, loadEnvConfig, newSecret } from '@gridsight/service-kit';
 import { Type } from '@sinclair/typebox';
 import pg from 'pg';
-import { hashSecret, newSecret } from '../core/secretHash.js';
 
 // Gateway and service-account credentials: provision (prints the secret once), rotate, revoke, list.
 // The database keeps only scrypt hashes; a lost secret is rotated, never recovered.

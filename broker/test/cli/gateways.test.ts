@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, uniqueName, type TestDatabase } from '@gridsight/deploy/testing';
+import { verifySecret } from '@gridsight/service-kit';
 import pg from 'pg';
-import { verifySecret } from '../../src/core/secretHash.js';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'gateways.js');

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@gridsight/service-kit';
+import { createLogger, hashSecret, newSecret } from '@gridsight/service-kit';
 import { createTestDatabase, testRedisUrl, testServices, uniqueName, type TestDatabase } from '@gridsight/deploy/testing';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import pg from 'pg';
 import { startBroker, type RunningBroker } from '../../src/broker.js';
 import { loadBrokerConfig, type BrokerConfig } from '../../src/config.js';
-import { hashSecret, newSecret } from '../../src/core/secretHash.js';
 
 // Cheap scrypt for tests: the hash format carries its parameters, so the broker checks it as is.
 const TEST_SCRYPT = { N: 1024, r: 8, p: 1 };

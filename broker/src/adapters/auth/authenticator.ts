@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ACCESS_TOKEN_MQTT_USERNAME, isValidIdentifier } from '@gridsight/contracts';
+import { verifySecret } from '@gridsight/service-kit';
 import type { IdentityStore, StoredIdentity } from '../db/identityStore.js';
 import { clientIdMatches, expectedClientId, SERVICE_USERNAME_PREFIX, type Principal } from '../../core/principal.js';
-import { verifySecret } from '../../core/secretHash.js';
 import type { AccessTokenVerifier } from './accessTokens.js';
 
 export interface Credentials {
