@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
@@ -76,6 +77,24 @@ function rssMb(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** CPU seconds a process has used (user + system), from /proc; 0 once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of the PostgreSQL server processes (on this machine) serving the processor's connections, not the bench's own. */
+async function processorBackendCpuSeconds(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gridsight-stream-processor'",
+  );
+  return rows.reduce((total, { pid }) => total + cpuSeconds(pid), 0);
 }
 
 const median = (values: number[]): number => {
@@ -207,6 +226,9 @@ async function main(): Promise<void> {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const spawnedAt = Date.now();
     let firstRowAt: number | undefined;
+    // Rows already committed when the first are seen: their batch's time lies before the window, so they are not counted in it.
+    let rowsBeforeWindow = 0;
+    let cpuAtFirstRow = { processor: 0, postgres: 0 };
     const rssSamples: Array<{ at: number; mb: number }> = [];
     let stored = 0;
     let lastReport = 0;
@@ -217,14 +239,19 @@ async function main(): Promise<void> {
       stored = await count(pool, 'SELECT count(*) AS n FROM detections');
       const mb = rssMb(child.pid!);
       if (mb !== undefined) rssSamples.push({ at: Date.now(), mb });
-      if (stored > 0 && firstRowAt === undefined) firstRowAt = Date.now();
+      if (stored > 0 && firstRowAt === undefined) {
+        firstRowAt = Date.now();
+        rowsBeforeWindow = stored;
+        cpuAtFirstRow = { processor: cpuSeconds(child.pid!), postgres: await processorBackendCpuSeconds(pool) };
+      }
       if (Date.now() - lastReport > 1_000) {
         lastReport = Date.now();
         const seconds = firstRowAt ? (Date.now() - firstRowAt) / 1000 : 0;
-        say(`${stored}/${events.length} rows${seconds > 0 ? `, ${Math.round(stored / seconds)} events/s` : ''}, RSS ${mb?.toFixed(0) ?? '?'} MB`);
+        say(`${stored}/${events.length} rows${seconds > 0 ? `, ${Math.round((stored - rowsBeforeWindow) / seconds)} events/s` : ''}, RSS ${mb?.toFixed(0) ?? '?'} MB`);
       }
     }
     const doneAt = Date.now();
+    const windowCpu = { processor: cpuSeconds(child.pid!) - cpuAtFirstRow.processor, postgres: (await processorBackendCpuSeconds(pool)) - cpuAtFirstRow.postgres };
     // The relay publishes announcements while events are stored; how far it trails is part of the cost.
     while ((await count(pool, 'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')) > 0) {
       if (Date.now() - doneAt > 120_000) throw new Error('announcements still unpublished 2 minutes after the last row');
@@ -239,20 +266,26 @@ async function main(): Promise<void> {
     const totalSeconds = (doneAt - spawnedAt) / 1000;
     const steadyRss = rssSamples.filter((s) => s.at >= firstRowAt! + (doneAt - firstRowAt!) / 2).map((s) => s.mb);
     const publishLagSeconds = (publishedAt - doneAt) / 1000;
-    say(`processor: ${events.length} events in ${steadySeconds.toFixed(2)} s from first to last committed row (${totalSeconds.toFixed(2)} s from spawn), ${incidentCount} incidents, ${outboxRows} announcements all published ${publishLagSeconds.toFixed(2)} s after the last row, exit ${exitCode}`);
+    const windowRows = events.length - rowsBeforeWindow;
+    say(`processor: ${windowRows} events in ${steadySeconds.toFixed(2)} s from first to last committed row (${rowsBeforeWindow} committed before) (${totalSeconds.toFixed(2)} s from spawn), ${incidentCount} incidents, ${outboxRows} announcements all published ${publishLagSeconds.toFixed(2)} s after the last row, exit ${exitCode}`);
 
     say('baseline: the same rows, COPY into the same (emptied) table…');
     const client = await pool.connect();
+    const backendPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     let copySeconds: number;
     const copyRuns: number[] = [];
+    const copyCpu: number[] = [];
     const methods: Record<string, number> = {};
+    const methodCpu: Record<string, number> = {};
     try {
       const csv = await copyOut(client, `COPY (SELECT ${DETECTION_COLUMNS} FROM detections) TO STDOUT WITH (FORMAT csv)`);
       // One COPY lasts about a second, so a burst of load from elsewhere can swing it several-fold:
       // the baseline is the median of a few, each into the emptied table.
       for (let run = 0; run < COPY_RUNS; run++) {
         await client.query('TRUNCATE detections');
+        const cpuBefore = cpuSeconds(backendPid);
         copyRuns.push(await timeIt(() => copyIn(client, `COPY detections (${DETECTION_COLUMNS}) FROM STDIN WITH (FORMAT csv)`, csv)));
+        copyCpu.push(cpuSeconds(backendPid) - cpuBefore);
         say(`COPY ${run + 1}/${COPY_RUNS}: ${events.length} rows in ${copyRuns.at(-1)!.toFixed(3)} s`);
       }
       copySeconds = median(copyRuns);
@@ -267,6 +300,7 @@ async function main(): Promise<void> {
       };
       for (const [name, write] of Object.entries(writers)) {
         await client.query('TRUNCATE detections');
+        const cpuBefore = cpuSeconds(backendPid);
         methods[name] = await timeIt(async () => {
           for (let i = 0; i < rows.length; i += WRITE_BATCH) {
             await client.query('BEGIN');
@@ -274,13 +308,15 @@ async function main(): Promise<void> {
             await client.query('COMMIT');
           }
         });
-        say(`${name}: ${rows.length} rows in batches of ${WRITE_BATCH}, ${methods[name]!.toFixed(3)} s`);
+        methodCpu[name] = cpuSeconds(backendPid) - cpuBefore;
+        say(`${name}: ${rows.length} rows in batches of ${WRITE_BATCH}, ${methods[name]!.toFixed(3)} s, PostgreSQL CPU ${methodCpu[name]!.toFixed(2)} s`);
       }
     } finally {
       client.release();
     }
 
-    const processorRate = events.length / steadySeconds;
+    const processorRate = windowRows / steadySeconds;
+    const microsPerRow = (seconds: number, rows: number) => Math.round((seconds / rows) * 1e6);
     const copyRate = events.length / copySeconds;
     const result = {
       benchmark: 'stream-processor',
@@ -291,6 +327,8 @@ async function main(): Promise<void> {
       processor: {
         eventsPerSecond: Math.round(processorRate),
         secondsFirstToLastRow: steadySeconds,
+        rowsInWindow: windowRows,
+        cpuMicrosPerEvent: { processor: microsPerRow(windowCpu.processor, windowRows), postgres: microsPerRow(windowCpu.postgres, windowRows) },
         eventsPerSecondIncludingStart: Math.round(events.length / totalSeconds),
         secondsFromSpawn: totalSeconds,
         steadyRssMb: Math.round(median(steadyRss)),
@@ -298,12 +336,21 @@ async function main(): Promise<void> {
         exitCodeOnSigterm: exitCode,
         announcementsPublishedSecondsAfterLastRow: publishLagSeconds,
       },
-      baselineCopy: { rowsPerSecond: Math.round(copyRate), seconds: copySeconds, runs: copyRuns.map((t) => Math.round(events.length / t)) },
+      baselineCopy: {
+        rowsPerSecond: Math.round(copyRate),
+        seconds: copySeconds,
+        runs: copyRuns.map((t) => Math.round(events.length / t)),
+        postgresCpuMicrosPerRow: microsPerRow(median(copyCpu), events.length),
+      },
+      loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
       ratioToCopy: Number((processorRate / copyRate).toFixed(3)),
       target: 0.5,
-      writeMethods: Object.fromEntries(Object.entries(methods).map(([name, seconds]) => [name, { seconds, rowsPerSecond: Math.round(events.length / seconds) }])),
+      writeMethods: Object.fromEntries(
+        Object.entries(methods).map(([name, seconds]) => [name, { seconds, rowsPerSecond: Math.round(events.length / seconds), postgresCpuMicrosPerRow: microsPerRow(methodCpu[name]!, events.length) }]),
+      ),
     };
     const best = Object.entries(result.writeMethods).sort((a, b) => b[1].rowsPerSecond - a[1].rowsPerSecond)[0]!;
+    const leanest = Object.entries(result.writeMethods).sort((a, b) => a[1].postgresCpuMicrosPerRow - b[1].postgresCpuMicrosPerRow)[0]!;
     const markdown = [
       `# stream-processor benchmark (${result.at})`,
       '',
@@ -311,21 +358,24 @@ async function main(): Promise<void> {
       '',
       '| measure | value |',
       '|---|---|',
-      `| processor, Kafka → committed rows with dedupe, incidents and outbox | **${result.processor.eventsPerSecond} events/s** (${steadySeconds.toFixed(2)} s first to last row) |`,
+      `| processor, Kafka → committed rows with dedupe, incidents and outbox | **${result.processor.eventsPerSecond} events/s** (${windowRows} rows in ${steadySeconds.toFixed(2)} s from the first committed row to the last; the ${rowsBeforeWindow} committed with the first are not counted) |`,
       `| including process start and group join | ${result.processor.eventsPerSecondIncludingStart} events/s (${totalSeconds.toFixed(2)} s) |`,
       `| baseline: plain COPY of the same rows into the same table, median of ${COPY_RUNS} | ${result.baselineCopy.rowsPerSecond} rows/s (${copySeconds.toFixed(3)} s; runs ${Math.min(...result.baselineCopy.runs)}–${Math.max(...result.baselineCopy.runs)} rows/s) |`,
       `| **ratio to COPY** (target ≥ ${result.target}) | **${result.ratioToCopy}×** |`,
+      `| CPU per event in that window: processor / its PostgreSQL backends | ${result.processor.cpuMicrosPerEvent.processor} µs / ${result.processor.cpuMicrosPerEvent.postgres} µs |`,
+      `| CPU per row of the COPY (PostgreSQL backend, median run) | ${result.baselineCopy.postgresCpuMicrosPerRow} µs |`,
+      `| machine load average (1, 5, 15 min) at the end, on ${cpus().length} CPUs | ${result.loadAverage.join(', ')} |`,
       `| incidents made | ${incidentCount} (expected ${Math.ceil(EVENTS / SIGHTINGS_PER_PROBLEM)}) |`,
       `| announcements (outbox rows, published to Kafka by the relay) | ${outboxRows}, the last published ${publishLagSeconds.toFixed(2)} s after the last row |`,
       `| processor RSS at steady state (median, second half) / max | ${result.processor.steadyRssMb} MB / ${result.processor.maxRssMb} MB |`,
       '',
       `Idempotent batched insert of the same ${result.events} rows, ${WRITE_BATCH} per transaction:`,
       '',
-      '| method | rows/s | seconds |',
-      '|---|---|---|',
-      ...Object.entries(result.writeMethods).map(([name, m]) => `| ${name} | ${m.rowsPerSecond} | ${m.seconds.toFixed(3)} |`),
+      '| method | rows/s | seconds | PostgreSQL CPU per row |',
+      '|---|---|---|---|',
+      ...Object.entries(result.writeMethods).map(([name, m]) => `| ${name} | ${m.rowsPerSecond} | ${m.seconds.toFixed(3)} | ${m.postgresCpuMicrosPerRow} µs |`),
       '',
-      `Fastest: ${best[0]}.`,
+      `Fastest: ${best[0]}. Least PostgreSQL CPU: ${leanest[0]}.`,
       '',
     ].join('\n');
     const resultsDir = join(root, 'bench', 'results');
