@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { DetectorError } from '../core/detectorErrors.js';
 import { computeLetterbox, type Letterbox } from '../core/letterbox.js';
 import { letterboxToTensor } from '../core/letterboxTensor.js';
+import { loadTurboJpeg } from './turboJpeg.js';
 
 /** A decoded frame: 8-bit RGB, row-major, no padding between rows. */
 export interface RawFrame {
@@ -13,6 +14,8 @@ export interface RawFrame {
 /** Decodes JPEG, PNG or WebP bytes to RGB. Refuses frames above maxPixels before decoding them. */
 export async function decodeFrame(bytes: Uint8Array, maxPixels: number): Promise<RawFrame> {
   if (bytes.length === 0) throw new DetectorError('IMAGE_INVALID', 'the frame is empty (0 bytes)');
+  const fast = await loadTurboJpeg()?.decode(bytes, maxPixels);
+  if (fast) return fast;
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' })
       .removeAlpha()
