@@ -33,7 +33,11 @@ export const authRoutes =
       { schema: { tags: ['auth'], response: { 200: Type.Object({ workerId: Type.String(), role: Type.String(), displayName: Type.String(), homeCellId: Type.Union([Type.String(), Type.Null()]) }), ...errors } } },
       async (request) => {
         const claims = requireUser(request);
-        const { rows } = await deps.workflows.pool.query<{ display_name: string; home_cell_id: string | null }>('SELECT display_name, home_cell_id FROM workers WHERE worker_id = $1', [claims.sub]);
+        const { rows } = await deps.workflows.pool.query<{ display_name: string; home_cell_id: string | null }>({
+          name: 'dispatch-me',
+          text: 'SELECT display_name, home_cell_id FROM workers WHERE worker_id = $1',
+          values: [claims.sub],
+        });
         if (!rows[0]) throw new DispatchError('DSP_UNAUTHENTICATED', 'the account behind this token no longer exists');
         return { workerId: claims.sub, role: claims.role, displayName: rows[0].display_name, homeCellId: rows[0].home_cell_id };
       },
