@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { createDetector, type DetectionResult, type StageTimings } from '@gridsight/edge-agent/detector';
+import { createDetector, loadTurboJpeg, type DetectionResult, type StageTimings } from '@gridsight/edge-agent/detector';
 import { SHIPPED_MODEL } from '@gridsight/models';
 import { EMPTY_TRACKER, stepTracker, type TrackerParams, type TrackerState } from '../edge-agent/src/core/tracker.js';
 import { filterDetections } from '../edge-agent/src/core/zones.js';
@@ -275,8 +275,11 @@ const bare = {
   rounds: bareRounds,
 };
 const round2 = (values: number[]) => values.map((v) => Number(v.toFixed(2)));
+// The agent decodes JPEG with libjpeg-turbo where libturbojpeg.so.0 is installed, else with sharp.
+const jpegDecoder = loadTurboJpeg() ? 'libjpeg-turbo (TurboJPEG API via koffi, on libuv threads)' : 'sharp (libvips + mozjpeg)';
 const results = {
   at: new Date().toISOString(),
+  jpegDecoder,
   frames: FRAMES,
   rounds: ROUNDS,
   images: images.length,
@@ -318,7 +321,7 @@ const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 const ms = (v: number) => v.toFixed(2);
 const md = `# edge-inference benchmark (${results.at})
 
-Shipped model \`${SHIPPED_MODEL.path.replace(`${root}/`, '')}\` (${results.model.input.join('x')}), ${images.length} held-out images, on ${results.machine.cpus} cores with a 1-minute load average of ${results.machine.loadAverage1m.start.toFixed(1)} at the start and ${results.machine.loadAverage1m.end.toFixed(1)} at the end; ${ROUNDS} rounds of ${FRAMES} frames per side after ${WARMUP} warm-up, the sides alternating in each round (order rotated); medians over the rounds, and ratios as the median of per-round ratios (each side's round against the Python round run beside it). One thread for onnxruntime and one for image decoding on both sides (libvips via \`sharp.concurrency(1)\`, \`cv2.setNumThreads(1)\`).
+Shipped model \`${SHIPPED_MODEL.path.replace(`${root}/`, '')}\` (${results.model.input.join('x')}), ${images.length} held-out images, on ${results.machine.cpus} cores with a 1-minute load average of ${results.machine.loadAverage1m.start.toFixed(1)} at the start and ${results.machine.loadAverage1m.end.toFixed(1)} at the end; ${ROUNDS} rounds of ${FRAMES} frames per side after ${WARMUP} warm-up, the sides alternating in each round (order rotated); medians over the rounds, and ratios as the median of per-round ratios (each side's round against the Python round run beside it). One thread for onnxruntime and one for image decoding on both sides (\`cv2.setNumThreads(1)\`; the agent's JPEG decoder: ${jpegDecoder}, one frame per call; libvips via \`sharp.concurrency(1)\` for anything else).
 
 - **sequential**: one frame at a time on both sides (decode → preprocess → model → postprocess).
 - **pipelined**: the edge agent as it runs: its worker hands the detector the next frame while the current one is in the model, so sharp decodes frame n+1 on libuv's thread (a second core when there is one) while onnxruntime runs frame n on the main thread. The Python baseline stays sequential, as a typical deployment script is.

@@ -2,6 +2,7 @@
 export { createDetector, DETECTOR_DEFAULTS } from './adapters/onnxDetector.js';
 export type { Detection, DetectionResult, Detector, DetectorOptions, ModelInfo, StageTimings } from './adapters/onnxDetector.js';
 export { decodeFrame, frameToTensor } from './adapters/framePreprocessor.js';
+export { loadTurboJpeg } from './adapters/turboJpeg.js';
 export type { RawFrame } from './adapters/framePreprocessor.js';
 export { DetectorError, DETECTOR_ERROR_CODES } from './core/detectorErrors.js';
 export type { DetectorErrorCode } from './core/detectorErrors.js';
