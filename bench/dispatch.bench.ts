@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -139,15 +139,23 @@ async function databaseBackends(pool: pg.Pool): Promise<number[]> {
   return rows.map((r) => r.pid);
 }
 
-function cpuSecondsOf(pids: number[]): number {
-  let sum = 0;
+/** CPU seconds of each process still alive; one that ended took its CPU time with it. */
+function cpuSecondsByPid(pids: number[]): Map<number, number> {
+  const seconds = new Map<number, number>();
   for (const pid of pids) {
     try {
-      sum += cpuSeconds(pid);
+      seconds.set(pid, cpuSeconds(pid));
     } catch {
-      // A backend that ended during the load took its CPU time with it; the figure is then a floor.
+      // Ended: nothing to read.
     }
   }
+  return seconds;
+}
+
+/** CPU the backends spent between two readings; a backend that ended in between counts nothing, so the figure is then a floor. */
+function databaseCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, seconds] of after) sum += seconds - (before.get(pid) ?? 0);
   return sum;
 }
 
@@ -165,19 +173,18 @@ async function measured(
 ): Promise<{ result: autocannon.Result; cpuMsPerRequest: number; dbCpuMsPerRequest: number }> {
   const run = (duration: number) => load(target.url, target.headers ?? {}, target.requests, duration);
   await run(WARM_UP_SECONDS);
-  const backends = await databaseBackends(pool);
+  const dbBefore = cpuSecondsByPid(await databaseBackends(pool));
   const before = cpuSeconds(pid);
-  const dbBefore = cpuSecondsOf(backends);
   const started = performance.now();
   const result = await run(API_SECONDS);
   const background = (idleRate * (performance.now() - started)) / 1000;
   // Backends the load opened count from zero.
-  const fresh = (await databaseBackends(pool)).filter((p) => !backends.includes(p));
+  const dbAfter = cpuSecondsByPid(await databaseBackends(pool));
   const requests = Math.max(result.requests.total, 1);
   return {
     result,
     cpuMsPerRequest: round(((cpuSeconds(pid) - before - background) * 1000) / requests),
-    dbCpuMsPerRequest: round(((cpuSecondsOf(backends) - dbBefore + cpuSecondsOf(fresh)) * 1000) / requests),
+    dbCpuMsPerRequest: round((databaseCpuBetween(dbBefore, dbAfter) * 1000) / requests),
   };
 }
 
@@ -297,6 +304,7 @@ async function main(): Promise<void> {
     baseline = startProcess(process.execPath, ['--input-type=module', '-e', baselineScript], { BENCH_DB_URL: db.url });
     await waitForHttp(`http://127.0.0.1:${baselinePort}/ping`);
     say(`API: ${API_RATE} req/s for ${API_SECONDS} s over ${API_CONNECTIONS} connections, trivial route first`);
+    const apiLoadAverage = loadavg().map(round);
     const baselineIdle = await idleCpuRate(baseline.pid!);
     const serviceIdle = await idleCpuRate(service.pid!);
     say(`idle CPU: service ${round(serviceIdle * 1000)} ms/s, baseline ${round(baselineIdle * 1000)} ms/s`);
@@ -323,7 +331,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'dispatch',
       at: new Date().toISOString(),
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      machine: { cpus: cpus().length, node: process.version, loadAverageAtApiStart: apiLoadAverage, loadAverageAtEnd: loadavg().map(round) },
       incidentToAssigned: {
         load: `${INCIDENTS} incident events at ${PUBLISH_RATE}/s, ${GRID * GRID} cells, ${GRID * GRID * 2} workers`,
         assigned: dispatchLatency.length,
@@ -363,7 +371,7 @@ async function main(): Promise<void> {
     };
     const markdown = `# Dispatch benchmark (${result.at})
 
-Machine: ${result.machine.cpus} CPUs, Node ${result.machine.node}; real Kafka and PostgreSQL of the local stack; the service as its own process.
+Machine: ${result.machine.cpus} CPUs, Node ${result.machine.node}, load average (1, 5, 15 min) ${result.machine.loadAverageAtApiStart.join(' / ')} when the API loads began and ${result.machine.loadAverageAtEnd.join(' / ')} at the end (other work on the machine competes for the cores); real Kafka and PostgreSQL of the local stack; the service as its own process.
 
 ## Incident event → ticket assigned
 
