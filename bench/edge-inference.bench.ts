@@ -276,7 +276,7 @@ const bare = {
 };
 const round2 = (values: number[]) => values.map((v) => Number(v.toFixed(2)));
 // The agent decodes JPEG with libjpeg-turbo where libturbojpeg.so.0 is installed, else with sharp.
-const jpegDecoder = loadTurboJpeg() ? 'libjpeg-turbo (TurboJPEG API via koffi, on libuv threads)' : 'sharp (libvips + mozjpeg)';
+const jpegDecoder = (await loadTurboJpeg()) ? 'libjpeg-turbo (TurboJPEG API via koffi, on libuv threads)' : 'sharp (libvips + mozjpeg)';
 const results = {
   at: new Date().toISOString(),
   jpegDecoder,

@@ -14,7 +14,7 @@ export interface RawFrame {
 /** Decodes JPEG, PNG or WebP bytes to RGB. Refuses frames above maxPixels before decoding them. */
 export async function decodeFrame(bytes: Uint8Array, maxPixels: number): Promise<RawFrame> {
   if (bytes.length === 0) throw new DetectorError('IMAGE_INVALID', 'the frame is empty (0 bytes)');
-  const fast = await loadTurboJpeg()?.decode(bytes, maxPixels);
+  const fast = await (await loadTurboJpeg())?.decode(bytes, maxPixels);
   if (fast) return fast;
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' })

@@ -13,8 +13,8 @@ describe('TurboJPEG frame decoder (libturbojpeg through koffi)', function () {
     .sort()
     .map((name) => readFileSync(join(HELDOUT_DIR, 'images', name)));
 
-  before(function () {
-    const loaded = loadTurboJpeg();
+  before(async function () {
+    const loaded = await loadTurboJpeg();
     if (!loaded) this.skip();
     turbo = loaded as TurboJpeg;
   });
@@ -30,12 +30,13 @@ describe('TurboJPEG frame decoder (libturbojpeg through koffi)', function () {
     }
   });
 
-  it('leaves to sharp what it cannot decode cleanly: a truncated JPEG, a PNG, a frame above the pixel limit, an embedded ICC profile', async () => {
+  it('leaves to sharp what it cannot decode cleanly, counting why: a truncated JPEG, a PNG, a frame above the pixel limit, an embedded ICC profile', async () => {
     const jpeg = images[0] as Buffer;
     assert.equal(await turbo.decode(jpeg.subarray(0, Math.floor(jpeg.length / 2)), 40_000_000), undefined);
     assert.equal(await turbo.decode(await sharp(jpeg).png().toBuffer(), 40_000_000), undefined);
     assert.equal(await turbo.decode(jpeg, 1000), undefined);
     assert.equal(await turbo.decode(await sharp(jpeg).withIccProfile('p3').jpeg().toBuffer(), 40_000_000), undefined);
     assert.equal(await turbo.decode(new TextEncoder().encode('HTTP/1.1 500 Internal Server Error'), 40_000_000), undefined);
+    assert.ok(turbo.fallbacks.not_jpeg >= 2 && turbo.fallbacks.icc_profile >= 1 && turbo.fallbacks.too_large >= 1, JSON.stringify(turbo.fallbacks));
   });
 });
