@@ -15,9 +15,9 @@ describe('the shipped detector', function () {
   });
   after(async () => detector?.close());
 
-  it('loads through the edge agent, its metadata naming the three classes at 320x320', () => {
+  it('loads through the edge agent, its metadata naming the three classes at 416x416', () => {
     assert.deepEqual(detector.model.names, ['garbage_pile', 'manhole_open', 'manhole_covered']);
-    assert.deepEqual([detector.model.inputWidth, detector.model.inputHeight, detector.model.stride, detector.model.layout], [320, 320, 32, 'v8']);
+    assert.deepEqual([detector.model.inputWidth, detector.model.inputHeight, detector.model.stride, detector.model.layout], [416, 416, 32, 'v8']);
     assert.match(detector.model.version, /^\d+\.\d+\.\d+$/);
   });
 
@@ -50,8 +50,8 @@ describe('the shipped detector', function () {
   });
 });
 
-// Model 1.0.0 on these 16 scenes finds 9/9 piles, 11/15 open and 6/12 covered manholes at the
-// operating thresholds (mAP@0.5 0.668; MODEL_CARD.md has the full test split). The floors sit a
+// Model 1.1.0 on these 16 scenes finds 9/9 piles, 14/15 open and 9/12 covered manholes at the
+// operating thresholds (mAP@0.5 0.838; MODEL_CARD.md has the full test split). The floors sit a
 // little below that: a regression in the model or in the edge agent's inference path fails here.
-const MIN_RECALL: Record<string, number> = { garbage_pile: 0.85, manhole_open: 0.65, manhole_covered: 0.4 };
-const MIN_MAP50 = 0.6;
+const MIN_RECALL: Record<string, number> = { garbage_pile: 0.85, manhole_open: 0.85, manhole_covered: 0.65 };
+const MIN_MAP50 = 0.78;

@@ -34,8 +34,8 @@ describe('onnx detector (shipped model, onnxruntime-node, sharp)', function () {
 
   it('loads the shipped model with its class names, input size and layout from the metadata', () => {
     assert.deepEqual(detector.model.names, ['garbage_pile', 'manhole_open', 'manhole_covered']);
-    assert.equal(detector.model.inputWidth, 320);
-    assert.equal(detector.model.inputHeight, 320);
+    assert.equal(detector.model.inputWidth, 416);
+    assert.equal(detector.model.inputHeight, 416);
     assert.equal(detector.model.layout, 'v8');
     assert.match(detector.model.sha256, /^[0-9a-f]{64}$/);
   });
@@ -90,7 +90,7 @@ describe('onnx detector (shipped model, onnxruntime-node, sharp)', function () {
   it('accepts an Ultralytics-style model whose metadata are Python reprs', async () => {
     const path = writeModel(
       'ultralytics-style.onnx',
-      withMetadata(model, { names: "{0: 'garbage_pile', 1: 'manhole_open', 2: 'manhole_covered'}", imgsz: '[320, 320]', stride: '32', version: '8.3.40', task: 'detect' }),
+      withMetadata(model, { names: "{0: 'garbage_pile', 1: 'manhole_open', 2: 'manhole_covered'}", imgsz: '[416, 416]', stride: '32', version: '8.3.40', task: 'detect' }),
     );
     const other = await createDetector({ modelPath: path });
     try {
@@ -119,8 +119,8 @@ describe('onnx detector (shipped model, onnxruntime-node, sharp)', function () {
     });
 
     it('a model whose output does not fit its class list', async () => {
-      const path = writeModel('five-classes.onnx', withMetadata(model, { names: "['a', 'b', 'c', 'd', 'e']", imgsz: '[320, 320]' }));
-      await assert.rejects(createDetector({ modelPath: path }), failsWith('MODEL_OUTPUT_SHAPE', /\[1, 7, 2100\]/));
+      const path = writeModel('five-classes.onnx', withMetadata(model, { names: "['a', 'b', 'c', 'd', 'e']", imgsz: '[416, 416]' }));
+      await assert.rejects(createDetector({ modelPath: path }), failsWith('MODEL_OUTPUT_SHAPE', /\[1, 7, 3549\]/));
     });
 
     it('a model whose metadata input size contradicts its input', async () => {

@@ -14,7 +14,7 @@ describe('readOnnxModelFile', () => {
     const info = readOnnxModelFile(model);
     assert.equal(info.producer, 'gridsight-models');
     assert.ok(info.metadata.names?.includes('manhole_open'));
-    assert.equal(info.metadata.imgsz, '[320, 320]');
+    assert.equal(info.metadata.imgsz, '[416, 416]');
   });
 
   it('reports a file cut short anywhere as truncated', () => {

@@ -1,6 +1,6 @@
 """Train GridNet on a YOLO-layout dataset, on CPU.
 
-    python -m gridsight_models.train DATA_DIR --out RUN_DIR [--epochs N] [--imgsz 320] [--batch 16]
+    python -m gridsight_models.train DATA_DIR --out RUN_DIR [--epochs N] [--imgsz 416] [--batch 16]
         [--minutes M] [--limit N] [--weights START.pt]
 
 DATA_DIR has images/{train,val} and labels/{train,val}. Each epoch prints losses with a progress
@@ -64,7 +64,7 @@ def main() -> None:
     ap.add_argument("data")
     ap.add_argument("--out", required=True)
     ap.add_argument("--epochs", type=int, default=12)
-    ap.add_argument("--imgsz", type=int, default=320)
+    ap.add_argument("--imgsz", type=int, default=416)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--crop", type=int, default=192, help="train on crop x crop windows of the letterboxed input (0: whole frames); a multiple of 32")
     ap.add_argument("--lr", type=float, default=2e-3)
