@@ -32,16 +32,18 @@ export class DatabaseError extends Error {
 // failure, deadlock, admin/crash shutdown, cannot connect now, too many connections; class 08 is
 // connection exceptions.
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '57P01', '57P02', '57P03', '53300']);
+// Five characters, at least one a digit: five-letter system codes such as EPIPE are not SQLSTATEs.
+const SQLSTATE = /^(?=.*\d)[0-9A-Z]{5}$/;
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** True for a failure that says nothing about the transaction's statements: trying again may work. */
 export function isTransientDatabaseError(error: unknown): boolean {
   if (error instanceof DatabaseError) return error.retriable;
   const code = (error as { code?: unknown } | null)?.code;
-  // pg reports a dropped socket without a SQLSTATE.
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) {
-    return error instanceof Error && /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection timeout|terminating connection|Client has encountered a connection error/i.test(error.message);
-  }
-  return TRANSIENT_SQLSTATES.has(code) || code.startsWith('08');
+  if (typeof code === 'string' && SQLSTATE.test(code)) return TRANSIENT_SQLSTATES.has(code) || code.startsWith('08');
+  // pg reports a dropped socket with the socket's error code, or with none at all.
+  if (typeof code === 'string' && SOCKET_ERRORS.has(code)) return true;
+  return error instanceof Error && /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection timeout|terminating connection|Client has encountered a connection error/i.test(error.message);
 }
 
 export interface TransactionOptions {

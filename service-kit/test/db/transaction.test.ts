@@ -224,6 +224,10 @@ describe('inTransaction', function () {
     assert.equal(isTransientDatabaseError(new Error('Connection terminated unexpectedly')), true);
     assert.equal(isTransientDatabaseError(Object.assign(new Error('x'), { code: '23505' })), false);
     assert.equal(isTransientDatabaseError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })), true);
+    // Five letters like a SQLSTATE, but a broken socket.
+    assert.equal(isTransientDatabaseError(Object.assign(new Error('write failed'), { code: 'EPIPE' })), true);
+    assert.equal(isTransientDatabaseError(Object.assign(new Error('x'), { code: 'EBADF' })), false);
+    assert.equal(isTransientDatabaseError(Object.assign(new Error('x'), { code: 'XX000' })), false);
     assert.equal(isTransientDatabaseError(new Error('no such ticket')), false);
     assert.equal(isTransientDatabaseError(null), false);
   });
