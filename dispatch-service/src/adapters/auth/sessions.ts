@@ -26,6 +26,8 @@ export function createSessionStore(options: { pool: pg.Pool; cacheMs: number; cl
   const clock = options.clock ?? (() => new Date());
   const checkedUntil = new Map<string, number>();
   const CACHE_SIZE = 10_000;
+  // A check that read its row before a revocation here committed must not cache what it read.
+  let revocations = 0;
 
   return {
     async record(workerId, role, issued) {
@@ -41,6 +43,7 @@ export function createSessionStore(options: { pool: pg.Pool; cacheMs: number; cl
       const now = clock().getTime();
       const until = checkedUntil.get(jti);
       if (until !== undefined && until > now) return;
+      const revocationsBefore = revocations;
       const { rows } = await pool.query<{ revoked: boolean; active: boolean; role: string }>({
         name: 'dispatch-check-access-token',
         text: `SELECT t.revoked_at IS NOT NULL AS revoked, w.active, w.role
@@ -55,20 +58,22 @@ export function createSessionStore(options: { pool: pg.Pool; cacheMs: number; cl
       }
       if (!row.active) throw new DispatchError('DSP_TOKEN_REVOKED', 'the account behind this token is disabled');
       if (row.role !== claims.role) throw new DispatchError('DSP_TOKEN_REVOKED', `the account is now ${row.role}, not ${claims.role}; sign in again`);
-      if (cacheMs > 0) {
+      if (cacheMs > 0 && revocations === revocationsBefore) {
         if (checkedUntil.size >= CACHE_SIZE) checkedUntil.delete(checkedUntil.keys().next().value!);
         checkedUntil.set(jti, now + cacheMs);
       }
     },
     async revokeToken(jti, by) {
-      checkedUntil.delete(jti);
       await pool.query('UPDATE access_tokens SET revoked_at = $2, revoked_by = $3 WHERE jti = $1 AND revoked_at IS NULL', [jti, clock(), by]);
+      revocations++;
+      checkedUntil.delete(jti);
     },
     async revokePerson(workerId, by) {
       const { rows } = await pool.query<{ jti: string }>(
         'UPDATE access_tokens SET revoked_at = $2, revoked_by = $3 WHERE worker_id = $1 AND revoked_at IS NULL RETURNING jti',
         [workerId, clock(), by],
       );
+      revocations++;
       for (const { jti } of rows) checkedUntil.delete(jti);
       return rows.length;
     },
