@@ -54,7 +54,6 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
     const closed = mqtt.disconnectIdentity(identity);
     if (closed > 0) logger.info({ identity, closed }, 'credential changed; disconnected its live sessions');
   });
-  const tokenRecheck = startTokenRecheck(mqtt, store, config.tokenRecheckMs, logger);
   const listeners = await startListeners({
     host: config.host,
     tcpPort: config.mqttPort,
@@ -68,6 +67,7 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
     onRefused: (reason) => metrics.connectionsRefused.inc({ reason }),
   });
 
+  const tokenRecheck = startTokenRecheck(mqtt, store, config.tokenRecheckMs, logger);
   const health = (): HealthReport => {
     const kafka = bridge.status();
     return {
@@ -78,6 +78,7 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
         bridgeInFlight: kafka.inFlight,
         bridgeWaiting: kafka.waiting,
         credentialChangeFeed: store.listening() ? 'listening' : 'down (revocations wait for the auth cache to expire)',
+        tokenRecheck: tokenRecheck.status(),
         clients: mqtt.aedes.connectedClients,
       },
     };
@@ -86,6 +87,7 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
   try {
     ops = await startOpsServer({ host: config.opsHost, port: config.opsPort, registry, health });
   } catch (error) {
+    tokenRecheck.stop();
     await listeners.close();
     throw error;
   }
@@ -97,12 +99,12 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
     health,
     close: () =>
       (closing ??= (async () => {
+        tokenRecheck.stop();
         const listenersClosed = listeners.close();
         // Messages already handed to Kafka still get their PUBACK; later ones are refused and resent.
         await bridge.close(Math.min(10_000, config.shutdownTimeoutMs / 2));
         await mqtt.close();
         await listenersClosed;
-        tokenRecheck.stop();
         await store.close();
         await ops.close();
       })()),
@@ -115,18 +117,27 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
  * are checked again every `intervalMs`: one query for all of them, and the sessions of revoked
  * tokens are closed. Expiry needs no query: each session has a timer for it.
  */
-function startTokenRecheck(mqtt: MqttBroker, store: IdentityStore, intervalMs: number, logger: Logger): { stop(): void } {
+function startTokenRecheck(mqtt: MqttBroker, store: IdentityStore, intervalMs: number, logger: Logger): { stop(): void; status(): string } {
   let running = false;
   let failing = false;
+  let lastSuccessMs = Date.now();
+  // A query that hangs (the database stalled, not refusing) must not stop every later check.
+  const giveUpAfterMs = Math.max(10_000, 5 * intervalMs);
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    mqtt
-      .closeDeadTokenSessions((tokens) => store.deadAccessTokens(tokens))
+    let giveUp: NodeJS.Timeout | undefined;
+    Promise.race([
+      mqtt.closeDeadTokenSessions((tokens) => store.deadAccessTokens(tokens)),
+      new Promise<never>((_, reject) => {
+        giveUp = setTimeout(() => reject(new Error(`no answer from the database within ${giveUpAfterMs} ms`)), giveUpAfterMs);
+      }),
+    ])
       .then(
         (closed) => {
           if (failing) logger.info('access tokens of open sessions can be checked again');
           failing = false;
+          lastSuccessMs = Date.now();
           if (closed > 0) logger.info({ closed }, 'closed the sessions of revoked access tokens');
         },
         (error: unknown) => {
@@ -135,9 +146,13 @@ function startTokenRecheck(mqtt: MqttBroker, store: IdentityStore, intervalMs: n
         },
       )
       .finally(() => {
+        clearTimeout(giveUp);
         running = false;
       });
   }, intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => clearInterval(timer),
+    status: () => (failing ? `failing; last checked ${new Date(lastSuccessMs).toISOString()} (revoked tokens stay connected meanwhile)` : 'ok'),
+  };
 }
