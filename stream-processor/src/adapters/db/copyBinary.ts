@@ -77,13 +77,17 @@ export class CopyBinaryWriter {
     return this;
   }
 
-  /** An ISO 8601 time; digits past the millisecond (which Date.parse drops) are kept, down to the microsecond. */
+  /**
+   * An ISO 8601 time; digits past the millisecond (which Date.parse drops) are kept, rounded to the
+   * microsecond as PostgreSQL rounds a time it parses from text, so both paths store the same value.
+   */
   timestamptz(iso: string): this {
     const ms = Date.parse(iso);
     if (Number.isNaN(ms)) throw new TypeError(`not a time: ${iso.slice(0, 40)}`);
     // Date#toISOString's own 24-character shape has no digits past the millisecond.
     const digits = iso.length > 24 ? FRACTION.exec(iso)?.[1] : undefined;
-    const micros = (ms - PG_EPOCH_MS) * 1000 + (digits && digits.length > 3 ? Number(digits.slice(3, 6).padEnd(3, '0')) : 0);
+    const pastMillis = digits && digits.length > 3 ? Number(digits.slice(3, 6).padEnd(3, '0')) + (digits.charCodeAt(6) >= 53 ? 1 : 0) : 0;
+    const micros = (ms - PG_EPOCH_MS) * 1000 + pastMillis;
     const high = Math.floor(micros / 2 ** 32);
     this.room(12);
     this.at = this.buffer.writeInt32BE(8, this.at);

@@ -39,6 +39,16 @@ describe('binary COPY writer against real PostgreSQL', function () {
     ]);
   });
 
+  it('rounds digits past the microsecond as PostgreSQL does when it parses the same time from text', async () => {
+    const times = ['2026-11-28T06:05:00.1234564Z', '2026-11-28T06:05:00.1234567Z', '2026-11-28T06:05:00.999999912Z', '2026-11-28T06:05:00.0000006+08:00'];
+    await client.query('CREATE TABLE rounding (n text, at timestamptz)');
+    const copy = new CopyBinaryWriter();
+    for (const [n, at] of times.entries()) copy.row(2).text(String(n)).timestamptz(at);
+    await pipeline(Readable.from([copy.finish()]), client.query(copyFrom('COPY rounding FROM STDIN (FORMAT binary)')));
+    const { rows } = await client.query<{ same: boolean }>('SELECT r.at = t.at::timestamptz AS same FROM rounding r JOIN unnest($1::text[]) WITH ORDINALITY AS t(at, n) ON (t.n - 1)::text = r.n ORDER BY r.n', [times]);
+    assert.deepEqual(rows.map((r) => r.same), [true, true, true, true]);
+  });
+
   it('refuses a value that is not a UUID or not a time instead of writing garbage', () => {
     assert.throws(() => new CopyBinaryWriter().uuid('0192f3a4-1b2c-7d3e-8f40-12345678zzzz'), /not a UUID/);
     assert.throws(() => new CopyBinaryWriter().timestamptz('yesterday'), /not a time/);
