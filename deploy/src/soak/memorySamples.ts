@@ -1,4 +1,4 @@
-import { leastSquaresSlope } from './slope.js';
+import { leastSquaresSlope, type Point } from './slope.js';
 
 /** One reading of one service's memory, `atS` seconds after the load started. */
 export interface MemorySample {
@@ -22,7 +22,16 @@ export interface MemorySummary {
   externalMb?: { first: number; last: number; max: number };
   heapTotalSlopeMbPerHour?: number;
   externalSlopeMbPerHour?: number;
+  /**
+   * The lowest heap used in each window of FLOOR_WINDOW_S after the warm-up: close to the live heap
+   * right after a full collection. Heap used itself is a sawtooth whose peaks grow with V8's
+   * reserve on a busy machine; a leak raises the floor.
+   */
+  heapFloorMb?: { first: number; last: number; max: number };
+  heapFloorSlopeMbPerHour?: number;
 }
+
+export const FLOOR_WINDOW_S = 120;
 
 const MB = 1024 * 1024;
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
@@ -80,6 +89,12 @@ export function summariseMemory(samples: readonly MemorySample[], warmupS: numbe
   } as const;
   const rssSlope = perHour((s) => s.rssBytes);
   if (rssSlope !== undefined) summary.rssSlopeMbPerHour = rssSlope;
+  const floors = heapFloors(settled);
+  if (floors.length > 0) {
+    summary.heapFloorMb = { first: round(floors[0]!.y), last: round(floors.at(-1)!.y), max: round(Math.max(...floors.map((f) => f.y))) };
+    const floorSlope = leastSquaresSlope(floors);
+    if (floorSlope !== undefined) summary.heapFloorSlopeMbPerHour = round(floorSlope);
+  }
   for (const [rangeKey, [pick, slopeKey]] of Object.entries(optional)) {
     const values = range(pick);
     if (values) summary[rangeKey as keyof typeof optional] = values;
@@ -87,4 +102,21 @@ export function summariseMemory(samples: readonly MemorySample[], warmupS: numbe
     if (slope !== undefined) summary[slopeKey] = slope;
   }
   return summary;
+}
+
+// Only whole windows: one cut short by the warm-up or the end may miss its collection, and its floor would read high.
+function heapFloors(settled: readonly MemorySample[]): Point[] {
+  const readings = settled.flatMap((s) => (s.heapUsedBytes === undefined ? [] : [{ atS: s.atS, heapMb: s.heapUsedBytes / MB }]));
+  const gaps = readings.slice(1).map((r, i) => r.atS - readings[i]!.atS).filter((gap) => gap > 0);
+  if (gaps.length === 0) return [];
+  const firstS = readings[0]!.atS;
+  const coveredUntilS = readings.at(-1)!.atS + Math.min(...gaps);
+  const lowest = new Map<number, { atS: number; heapMb: number }>();
+  for (const reading of readings) {
+    const window = Math.floor(reading.atS / FLOOR_WINDOW_S);
+    if (window * FLOOR_WINDOW_S < firstS || (window + 1) * FLOOR_WINDOW_S > coveredUntilS) continue;
+    const low = lowest.get(window);
+    if (!low || reading.heapMb < low.heapMb) lowest.set(window, reading);
+  }
+  return [...lowest.values()].sort((a, b) => a.atS - b.atS).map((r) => ({ x: r.atS / 3600, y: r.heapMb }));
 }

@@ -1,4 +1,4 @@
-import { summariseMemory, type MemorySample, type MemorySummary } from './memorySamples.js';
+import { FLOOR_WINDOW_S, summariseMemory, type MemorySample, type MemorySummary } from './memorySamples.js';
 import type { SoakOptions } from './soakOptions.js';
 
 /** What became of the load: counted at the gateways (acknowledged) and in the database. */
@@ -111,13 +111,15 @@ export function soakMarkdown(report: SoakReport): string {
         `${mb(s.heapUsedMb?.first)} / ${mb(s.heapUsedMb?.last)} / ${mb(s.heapUsedMb?.max)} | ${signed(s.heapSlopeMbPerHour)} | ${s.withinBound ? 'yes' : '**no**'} |`,
     ),
     '',
-    'Where RSS goes when heap used stays flat: what V8 has reserved for its heap, and memory outside it (Buffers, sockets, native modules).',
+    'Where RSS goes when heap used stays flat: what V8 has reserved for its heap, and memory outside it (Buffers, sockets, native modules). ' +
+      `Heap used is a sawtooth between full collections; its floor (the lowest reading in each ${FLOOR_WINDOW_S / 60}-minute window after the warm-up) is close to the live heap, which a leak raises.`,
     '',
-    '| service | heap total first / last / max (MB) | heap total slope (MB/h) | external first / last / max (MB) | external slope (MB/h) |',
-    '|---|---|---|---|---|',
+    '| service | live heap floor first / last / max (MB) | floor slope (MB/h) | heap total first / last / max (MB) | heap total slope (MB/h) | external first / last / max (MB) | external slope (MB/h) |',
+    '|---|---|---|---|---|---|---|',
     ...Object.entries(report.services).map(
       ([name, s]) =>
-        `| ${name} | ${mb(s.heapTotalMb?.first)} / ${mb(s.heapTotalMb?.last)} / ${mb(s.heapTotalMb?.max)} | ${signed(s.heapTotalSlopeMbPerHour)} | ` +
+        `| ${name} | ${mb(s.heapFloorMb?.first)} / ${mb(s.heapFloorMb?.last)} / ${mb(s.heapFloorMb?.max)} | ${signed(s.heapFloorSlopeMbPerHour)} | ` +
+        `${mb(s.heapTotalMb?.first)} / ${mb(s.heapTotalMb?.last)} / ${mb(s.heapTotalMb?.max)} | ${signed(s.heapTotalSlopeMbPerHour)} | ` +
         `${mb(s.externalMb?.first)} / ${mb(s.externalMb?.last)} / ${mb(s.externalMb?.max)} | ${signed(s.externalSlopeMbPerHour)} |`,
     ),
     '',

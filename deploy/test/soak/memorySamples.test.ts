@@ -48,6 +48,23 @@ describe('memory samples', () => {
     assert.equal(summary.samples, 5);
   });
 
+  it('follows the floor of a sawtooth heap, which stays flat while its peaks climb, and rises with a leak', () => {
+    // Every 2-minute window: a collection at its start (20 MB live), garbage piling up to a peak that grows with the hour.
+    const sawtooth = (leakMbPerHour: number): MemorySample[] =>
+      Array.from({ length: 60 }, (_, i) => {
+        const atS = 300 + i * 30;
+        const live = 20 + (leakMbPerHour * atS) / 3600;
+        const garbage = (i % 4) * (5 + atS / 120);
+        return { service: 'stream-processor', atS, rssBytes: 150 * MB, heapUsedBytes: (live + garbage) * MB };
+      });
+    const plateau = summariseMemory(sawtooth(0), 300)!;
+    assert.ok(plateau.heapSlopeMbPerHour! > 20, `the peaks climb: ${plateau.heapSlopeMbPerHour}`);
+    assert.equal(plateau.heapFloorSlopeMbPerHour, 0);
+    assert.deepEqual([plateau.heapFloorMb!.first, plateau.heapFloorMb!.last], [20, 20]);
+    const leak = summariseMemory(sawtooth(12), 300)!;
+    assert.ok(Math.abs(leak.heapFloorSlopeMbPerHour! - 12) < 1, `floor slope ${leak.heapFloorSlopeMbPerHour}`);
+  });
+
   it('gives no slope when too few samples follow the warm-up', () => {
     const summary = summariseMemory([{ service: 'x', atS: 0, rssBytes: MB }, { service: 'x', atS: 10, rssBytes: 2 * MB }], 5)!;
     assert.equal(summary.rssSlopeMbPerHour, undefined);
