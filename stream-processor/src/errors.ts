@@ -1,7 +1,5 @@
 /** Error codes of the stream processor; `retriable` tells the retry loop whether trying again can help. */
 export const PROCESSOR_ERROR_CODES = {
-  SP_DB_TRANSIENT: { message: 'the database refused for now (deadlock, serialisation, lost connection); the batch is retried', retriable: true },
-  SP_DB_FAILED: { message: 'the database refused the batch', retriable: false },
   SP_CONFIG_NO_DATABASE: { message: 'no database: set GRIDSIGHT_DATABASE_URL, or start the local stack with `npm start`', retriable: false },
 } as const;
 export type ProcessorErrorCode = keyof typeof PROCESSOR_ERROR_CODES;
