@@ -25,6 +25,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
 export async function handleIncidentEvent(deps: WorkflowDeps, event: IncidentEvent): Promise<IncidentOutcome> {
   const now = deps.clock();
   const topic = deps.config.kafka.ticketEventsTopic;
+  if (await isSightingOfTicketInWork(deps, event)) return { kind: 'unchanged' };
   try {
     return await inTransaction(deps.pool, async (client) => {
       const existing = await loadTicketOfIncidentForUpdate(client, event.incident.incidentId);
@@ -62,4 +63,22 @@ export async function handleIncidentEvent(deps: WorkflowDeps, event: IncidentEve
     }
     throw error;
   }
+}
+
+/**
+ * Most incident events are `updated`: a device still seeing a problem whose ticket is being worked
+ * on. A sighting can only move a resolved or verified ticket (a reopen, see core/verification.ts),
+ * so one plain read settles the rest, without a transaction and its row lock; under a busy
+ * district they outnumber new incidents a hundredfold. A sighting read just before a resolution
+ * commits could not reopen that ticket anyway: it was not seen after the resolution.
+ */
+async function isSightingOfTicketInWork(deps: WorkflowDeps, event: IncidentEvent): Promise<boolean> {
+  if (event.change !== 'updated' || event.cause?.type === 'cleared') return false;
+  const { rows } = await deps.pool.query<{ status: string }>({
+    name: 'dispatch-ticket-status-of-incident',
+    text: 'SELECT status FROM tickets WHERE incident_id = $1',
+    values: [event.incident.incidentId],
+  });
+  const status = rows[0]?.status;
+  return status !== undefined && status !== 'resolved' && status !== 'verified';
 }

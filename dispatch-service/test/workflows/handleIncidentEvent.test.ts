@@ -45,6 +45,24 @@ describe('handling incident events (real PostgreSQL)', function () {
     assert.equal(rows[0].n, 1);
   });
 
+  it('settles a sighting of a ticket in work with a plain read, never waiting on the ticket row lock', async () => {
+    const opened = await openIncident(world.pool);
+    const created = await handleIncidentEvent(world.deps, opened);
+    assert.ok(created.kind === 'created');
+    const holder = await world.pool.connect();
+    try {
+      // A worker's action on the ticket, in flight: it holds the row lock.
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM tickets WHERE ticket_id = $1 FOR UPDATE', [created.ticketId]);
+      const sighting = handleIncidentEvent(world.deps, incidentChange(opened, 'updated', new Date()));
+      const waited = new Promise<'waited on the lock'>((resolve) => setTimeout(() => resolve('waited on the lock'), 3_000).unref());
+      assert.deepEqual(await Promise.race([sighting, waited]), { kind: 'unchanged' });
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  });
+
   it('creates exactly one ticket when two instances race on the same new incident', async () => {
     const opened = await openIncident(world.pool);
     const outcomes = await Promise.all([handleIncidentEvent(world.deps, opened), handleIncidentEvent(world.deps, opened)]);
