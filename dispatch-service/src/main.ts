@@ -15,7 +15,7 @@ import { createDeadlineScheduler } from './adapters/timers/deadlineScheduler.js'
 import { loadDispatchConfig } from './config.js';
 import { createDispatchMetrics } from './metrics.js';
 import { fireDueDeadlines } from './workflows/fireDeadlines.js';
-import { handleIncidentEvent } from './workflows/handleIncidentEvent.js';
+import { eventsNeedingNoWork, handleIncidentEvent } from './workflows/handleIncidentEvent.js';
 import type { WorkflowDeps } from './workflows/deps.js';
 
 const SERVICE = 'dispatch-service';
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       if (outcome.kind !== 'unchanged') relay.wake();
       return outcome;
     },
+    needingNoWork: (events) => eventsNeedingNoWork(deps, events),
     deadLetter: async (record, key) => {
       await producer.send({ topic: config.kafka.dlqTopic, acks: -1, messages: [{ key, value: JSON.stringify(record), headers: { 'error-code': record.reason.code } }] });
     },

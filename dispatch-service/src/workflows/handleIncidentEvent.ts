@@ -25,7 +25,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
 export async function handleIncidentEvent(deps: WorkflowDeps, event: IncidentEvent): Promise<IncidentOutcome> {
   const now = deps.clock();
   const topic = deps.config.kafka.ticketEventsTopic;
-  if (await isSightingOfTicketInWork(deps, event)) return { kind: 'unchanged' };
+  if ((await eventsNeedingNoWork(deps, [event])).size > 0) return { kind: 'unchanged' };
   try {
     return await inTransaction(deps.pool, async (client) => {
       const existing = await loadTicketOfIncidentForUpdate(client, event.incident.incidentId);
@@ -68,17 +68,20 @@ export async function handleIncidentEvent(deps: WorkflowDeps, event: IncidentEve
 /**
  * Most incident events are `updated`: a device still seeing a problem whose ticket is being worked
  * on. A sighting can only move a resolved or verified ticket (a reopen, see core/verification.ts),
- * so one plain read settles the rest, without a transaction and its row lock; under a busy
- * district they outnumber new incidents a hundredfold. A sighting read just before a resolution
- * commits could not reopen that ticket anyway: it was not seen after the resolution.
+ * so one plain read settles the rest, without a transaction and its row lock; in a busy district
+ * they outnumber new incidents a hundredfold. A sighting read before a resolution commits could
+ * not reopen that ticket anyway: it was seen before the resolution. Returns the events of `events`
+ * that need no work, reading the tickets of all of them at once.
  */
-async function isSightingOfTicketInWork(deps: WorkflowDeps, event: IncidentEvent): Promise<boolean> {
-  if (event.change !== 'updated' || event.cause?.type === 'cleared') return false;
-  const { rows } = await deps.pool.query<{ status: string }>({
-    name: 'dispatch-ticket-status-of-incident',
-    text: 'SELECT status FROM tickets WHERE incident_id = $1',
-    values: [event.incident.incidentId],
+export async function eventsNeedingNoWork(deps: WorkflowDeps, events: readonly IncidentEvent[]): Promise<Set<IncidentEvent>> {
+  const sightings = events.filter((e) => e.change === 'updated' && e.cause?.type !== 'cleared');
+  if (sightings.length === 0) return new Set();
+  const ids = [...new Set(sightings.map((e) => e.incident.incidentId.toLowerCase()))];
+  const { rows } = await deps.pool.query<{ incident_id: string }>({
+    name: 'dispatch-incidents-with-ticket-in-work',
+    text: "SELECT incident_id FROM tickets WHERE incident_id = ANY($1::uuid[]) AND status NOT IN ('resolved', 'verified')",
+    values: [ids],
   });
-  const status = rows[0]?.status;
-  return status !== undefined && status !== 'resolved' && status !== 'verified';
+  const inWork = new Set(rows.map((r) => r.incident_id));
+  return new Set(sightings.filter((e) => inWork.has(e.incident.incidentId.toLowerCase())));
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { v7 as uuidv7 } from 'uuid';
 import { ticketEventCodec } from '@gridsight/contracts';
 import { actOnTicket } from '../../src/workflows/actOnTicket.js';
-import { handleIncidentEvent } from '../../src/workflows/handleIncidentEvent.js';
+import { eventsNeedingNoWork, handleIncidentEvent } from '../../src/workflows/handleIncidentEvent.js';
 import { addWorker, auditTrail, camera, createWorld, incidentChange, openIncident, type World } from '../support/world.js';
 
 describe('handling incident events (real PostgreSQL)', function () {
@@ -61,6 +61,19 @@ describe('handling incident events (real PostgreSQL)', function () {
       await holder.query('ROLLBACK');
       holder.release();
     }
+  });
+
+  it('sets aside, in one read for a whole batch, the sightings of tickets in work, and nothing a ticket could act on', async () => {
+    const inWork = await openIncident(world.pool);
+    await handleIncidentEvent(world.deps, inWork);
+    const resolvedId = await resolvedTicket();
+    const resolved = await incidentOf(resolvedId);
+    const later = new Date(world.now.value.getTime() + 60_000);
+    const sighting = incidentChange(inWork, 'updated', later);
+    const sightingOfResolved = incidentChange(resolved, 'updated', later);
+    const opened = await openIncident(world.pool);
+    const noWork = await eventsNeedingNoWork(world.deps, [sighting, sightingOfResolved, opened, incidentChange(inWork, 'cleared', later)]);
+    assert.deepEqual([...noWork], [sighting]);
   });
 
   it('creates exactly one ticket when two instances race on the same new incident', async () => {

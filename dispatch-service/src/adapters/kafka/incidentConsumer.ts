@@ -1,4 +1,4 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { dlqRecordFor, incidentEventCodec, type DlqRecord, type IncidentEvent } from '@gridsight/contracts';
 import { DatabaseError, type Logger } from '@gridsight/service-kit';
 import type { Counter } from 'prom-client';
@@ -12,6 +12,8 @@ export interface IncidentConsumerOptions {
   topic: string;
   logger: Logger;
   handle: (event: IncidentEvent) => Promise<IncidentOutcome>;
+  /** Of a fetched batch's events, those that need no work (read at once); they are counted as unchanged without `handle`. */
+  needingNoWork: (events: readonly IncidentEvent[]) => Promise<ReadonlySet<IncidentEvent>>;
   /** Where a malformed message, or one that can never be applied, goes with its reason before its offset is committed. */
   deadLetter: (record: DlqRecord, key: string) => Promise<void>;
   /** Whether the database answers: a failure while it does not is an outage, retried without limit. */
@@ -30,7 +32,7 @@ export interface IncidentConsumer {
 
 /**
  * Consumes `incidents` in a consumer group. An offset is committed only after the message's
- * transaction committed (kafkajs resolves it when eachMessage returns), so a crash re-delivers
+ * transaction committed (each offset is resolved once its message is done), so a crash re-delivers
  * and the ticket store turns the re-delivery into a no-op. A malformed message is logged with
  * every bad field and sent to the dead-letter topic with its reason: it would fail the same way forever.
  * A valid event that cannot be applied is retried with backoff per core/poisonPolicy.ts, then
@@ -61,47 +63,62 @@ export function createIncidentConsumer(options: IncidentConsumerOptions): Incide
       await consumer.connect();
       connected = true;
       await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
+      // One message of a partition, after the batch's events needing no work were set aside: a
+      // malformed one is dead-lettered, a valid one is handled with retries per the poison policy.
+      const handleMessage = async (message: KafkaMessage, partition: number, decoded: ReturnType<typeof incidentEventCodec.decode>, heartbeat: () => Promise<void>) => {
+        if (!decoded.ok) {
+          counters.invalid.inc();
+          logger.error({ topic, partition, offset: message.offset, code: decoded.error.code, errors: decoded.error.errors }, `skipping a malformed incident event: ${decoded.error.message}`);
+          const origin = { component: 'dispatch-service', channel: topic, partition, offset: message.offset };
+          await options.deadLetter(dlqRecordFor(message.value ?? Buffer.alloc(0), decoded.error, origin, new Date()), `${topic}/${partition}`);
+          return;
+        }
+        const incidentId = decoded.value.incident.incidentId;
+        const failures: Record<FailureKind, number> = { outage: 0, record: 0 };
+        for (;;) {
+          try {
+            const outcome = await options.handle(decoded.value);
+            counters.processed.inc({ outcome: outcome.kind });
+            logger.debug({ incidentId, change: decoded.value.change, outcome }, 'incident event handled');
+            return;
+          } catch (error) {
+            // Thrown out of the batch, the offset stays uncommitted and the next owner of the partition re-reads it.
+            if (stopping) throw error;
+            const outage = (error instanceof DatabaseError && error.code === 'DB_UNAVAILABLE') || !(await options.databaseReachable().catch(() => false));
+            const kind: FailureKind = outage ? 'outage' : 'record';
+            failures[kind] += 1;
+            const step = nextStepAfterFailure(options.retry, kind, failures[kind]);
+            const code = failureCode(error);
+            if (step.action === 'dead-letter') {
+              logger.error({ err: error, topic, partition, offset: message.offset, incidentId, attempts: failures.record, code }, 'incident event cannot be applied; sending it to the dead-letter topic');
+              const origin = { component: 'dispatch-service', channel: topic, partition, offset: message.offset };
+              const reason = { code, message: `incident ${incidentId} (${decoded.value.change}) failed ${failures.record} times: ${(error as Error).message}`, errors: [] };
+              await options.deadLetter(dlqRecordFor(message.value ?? Buffer.alloc(0), reason, origin, new Date()), `${topic}/${partition}`);
+              counters.deadLettered.inc({ reason: code });
+              return;
+            }
+            logger.warn({ err: error, partition, offset: message.offset, incidentId, kind, failures: failures[kind], retryInMs: step.delayMs, code }, 'incident event failed; retrying');
+            await pause(step.delayMs, heartbeat);
+          }
+        }
+      };
       await consumer.run({
         autoCommit: true,
+        // An offset is resolved only once its message is done, so a stop mid-batch re-reads the rest.
+        eachBatchAutoResolve: false,
         // Partitions are independent (key = incidentId, one ticket per incident), and the work is
         // mostly waiting on the database: handle them side by side.
         partitionsConsumedConcurrently: 3,
-        eachMessage: async ({ message, partition, heartbeat }) => {
-          const decoded = incidentEventCodec.decode(message.value ?? Buffer.alloc(0));
-          if (!decoded.ok) {
-            counters.invalid.inc();
-            logger.error({ topic, partition, offset: message.offset, code: decoded.error.code, errors: decoded.error.errors }, `skipping a malformed incident event: ${decoded.error.message}`);
-            const origin = { component: 'dispatch-service', channel: topic, partition, offset: message.offset };
-            await options.deadLetter(dlqRecordFor(message.value ?? Buffer.alloc(0), decoded.error, origin, new Date()), `${topic}/${partition}`);
-            return;
-          }
-          const incidentId = decoded.value.incident.incidentId;
-          const failures: Record<FailureKind, number> = { outage: 0, record: 0 };
-          for (;;) {
-            try {
-              const outcome = await options.handle(decoded.value);
-              counters.processed.inc({ outcome: outcome.kind });
-              logger.debug({ incidentId, change: decoded.value.change, outcome }, 'incident event handled');
-              return;
-            } catch (error) {
-              // Thrown out of eachMessage, the offset stays uncommitted and the next owner of the partition re-reads it.
-              if (stopping) throw error;
-              const outage = (error instanceof DatabaseError && error.code === 'DB_UNAVAILABLE') || !(await options.databaseReachable().catch(() => false));
-              const kind: FailureKind = outage ? 'outage' : 'record';
-              failures[kind] += 1;
-              const step = nextStepAfterFailure(options.retry, kind, failures[kind]);
-              const code = failureCode(error);
-              if (step.action === 'dead-letter') {
-                logger.error({ err: error, topic, partition, offset: message.offset, incidentId, attempts: failures.record, code }, 'incident event cannot be applied; sending it to the dead-letter topic');
-                const origin = { component: 'dispatch-service', channel: topic, partition, offset: message.offset };
-                const reason = { code, message: `incident ${incidentId} (${decoded.value.change}) failed ${failures.record} times: ${(error as Error).message}`, errors: [] };
-                await options.deadLetter(dlqRecordFor(message.value ?? Buffer.alloc(0), reason, origin, new Date()), `${topic}/${partition}`);
-                counters.deadLettered.inc({ reason: code });
-                return;
-              }
-              logger.warn({ err: error, partition, offset: message.offset, incidentId, kind, failures: failures[kind], retryInMs: step.delayMs, code }, 'incident event failed; retrying');
-              await pause(step.delayMs, heartbeat);
-            }
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          const decoded = batch.messages.map((message) => ({ message, decoded: incidentEventCodec.decode(message.value ?? Buffer.alloc(0)) }));
+          // A failed read leaves every event to `handle`, which meets the outage with its retries.
+          const noWork = await options.needingNoWork(decoded.flatMap(({ decoded: d }) => (d.ok ? [d.value] : []))).catch(() => new Set<IncidentEvent>());
+          for (const { message, decoded: d } of decoded) {
+            if (!isRunning() || isStale()) return;
+            if (d.ok && noWork.has(d.value)) counters.processed.inc({ outcome: 'unchanged' });
+            else await handleMessage(message, batch.partition, d, heartbeat);
+            resolveOffset(message.offset);
+            await heartbeat();
           }
         },
       });
