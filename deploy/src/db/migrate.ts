@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { orderMigrations, parseMigrationFile, type MigrationFile } from './migrationFile.js';
 import type { SqlClient } from './sqlClient.js';
 
@@ -8,6 +9,7 @@ export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '
 
 // Any stable number: two migrators started at once queue on it instead of racing.
 const MIGRATION_LOCK_KEY = 724_311_2026;
+const LOCK_POLL_MS = 100;
 
 export type TimescaleMode = 'auto' | 'off' | 'require';
 
@@ -41,7 +43,7 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFil
 export async function migrate(db: SqlClient, options: MigrateOptions = {}): Promise<MigrateResult> {
   const progress = options.onProgress ?? (() => undefined);
   const migrations = await loadMigrations(options.dir);
-  await db.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+  await acquireLock(db);
   try {
     await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    integer PRIMARY KEY,
@@ -81,6 +83,19 @@ export async function migrate(db: SqlClient, options: MigrateOptions = {}): Prom
   }
 }
 
+/**
+ * Waits for the migration lock by polling. A session waiting inside pg_advisory_lock holds a
+ * snapshot all that time, and CREATE INDEX CONCURRENTLY in the migrator holding the lock waits for
+ * every older snapshot to end: the two would deadlock.
+ */
+async function acquireLock(db: SqlClient): Promise<void> {
+  for (;;) {
+    const { rows } = await db.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY]);
+    if (rows[0]?.locked) return;
+    await sleep(LOCK_POLL_MS);
+  }
+}
+
 async function enableTimescale(db: SqlClient, mode: TimescaleMode): Promise<boolean> {
   if (mode === 'off') return false;
   const available = (await db.query("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")).rows.length > 0;
@@ -96,7 +111,8 @@ async function apply(db: SqlClient, migration: MigrationFile): Promise<void> {
   const record = () =>
     db.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [migration.version, migration.name, migration.checksum]);
   if (!migration.transactional) {
-    for (const [i, statement] of migration.statements.entries()) await run(db, migration, i, statement);
+    for (const [i, statement] of migration.statements.entries()) await run(db, migration, i, db.singleSession ? withoutConcurrently(statement) : statement);
+    await refuseInvalidIndexes(db, migration);
     await record();
     return;
   }
@@ -109,6 +125,26 @@ async function apply(db: SqlClient, migration: MigrationFile): Promise<void> {
     await db.query('ROLLBACK');
     throw error;
   }
+}
+
+// Where no other session exists, a plain build blocks nobody and is the same index.
+const withoutConcurrently = (statement: string): string => statement.replace(/\bINDEX\s+CONCURRENTLY\b/gi, 'INDEX');
+
+/**
+ * A CREATE INDEX CONCURRENTLY that fails part-way leaves an invalid index behind, which the next
+ * run's IF NOT EXISTS would then take for done: a migration outside a transaction is recorded
+ * only while no index is invalid.
+ */
+async function refuseInvalidIndexes(db: SqlClient, migration: MigrationFile): Promise<void> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE NOT i.indisvalid AND c.relnamespace = 'public'::regnamespace ORDER BY 1`,
+  );
+  if (rows.length === 0) return;
+  const names = rows.map((r) => r.name).join(', ');
+  throw new MigrationError(
+    `${migration.name}: invalid index ${names} (a concurrent build that failed part-way); drop each with DROP INDEX CONCURRENTLY and run the migrations again`,
+  );
 }
 
 async function run(db: SqlClient, migration: MigrationFile, index: number, statement: string): Promise<void> {

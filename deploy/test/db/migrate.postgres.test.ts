@@ -90,6 +90,44 @@ describe('migrations on the real PostgreSQL server (no timescaledb)', function (
     assert.equal(Number(tables.rows[0]?.n), 2, 'tables of 0001 stay, 0002 left nothing behind');
   });
 
+  it('builds an index of a `transaction: none` migration CONCURRENTLY: writers go on while it waits for an open transaction', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gs-migrations-'));
+    await writeFile(join(dir, '0001_table.sql'), 'CREATE TABLE t (id int, v text);');
+    await migrate(client, { dir });
+    const [open, writer] = [new pg.Client({ connectionString: database.url }), new pg.Client({ connectionString: database.url })];
+    await Promise.all([open.connect(), writer.connect()]);
+    try {
+      await open.query("BEGIN; INSERT INTO t VALUES (1, 'a')");
+      await writeFile(join(dir, '0002_index.sql'), '-- transaction: none\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t_v ON t (v);');
+      const migrating = migrate(client, { dir });
+      const waiting = async () =>
+        (await writer.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock'")).rows.length > 0;
+      for (const started = Date.now(); !(await waiting()); ) {
+        assert.ok(Date.now() - started < 20_000, 'the index build waits for the open transaction');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // A plain CREATE INDEX would hold a SHARE lock from here on, and this insert would queue behind it.
+      await writer.query("SET statement_timeout = '10s'; INSERT INTO t VALUES (2, 'b')");
+      await open.query('COMMIT');
+      assert.deepEqual((await migrating).applied, ['0002_index.sql']);
+      const index = await client.query<{ valid: boolean }>("SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 't_v'::regclass");
+      assert.equal(index.rows[0]?.valid, true);
+    } finally {
+      await Promise.all([open.end(), writer.end()]);
+    }
+  });
+
+  it('records no `transaction: none` migration while a failed concurrent build has left an invalid index', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gs-migrations-'));
+    await writeFile(join(dir, '0001_table.sql'), "CREATE TABLE u (v text);\nINSERT INTO u VALUES ('x'), ('x');");
+    await writeFile(join(dir, '0002_unique.sql'), '-- transaction: none\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS u_v ON u (v);');
+    await assert.rejects(migrate(client, { dir }), /0002_unique\.sql, statement 1 .*could not create unique index "u_v"/);
+    await assert.rejects(migrate(client, { dir }), /0002_unique\.sql: invalid index u_v/);
+    await client.query('DROP INDEX CONCURRENTLY u_v');
+    await client.query('DELETE FROM u WHERE ctid = (SELECT max(ctid) FROM u)');
+    assert.deepEqual((await migrate(client, { dir })).applied, ['0002_unique.sql']);
+  });
+
   it('keeps the ticket audit trail append-only and allows one ticket per incident', async () => {
     await migrate(client);
     await client.query(`INSERT INTO incidents (incident_id, kind, status, lat, lon, geo_cell, first_seen_at, last_seen_at, sightings, raised_by, sources, max_confidence)
