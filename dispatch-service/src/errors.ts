@@ -14,6 +14,7 @@ export const DISPATCH_ERRORS = {
   DSP_CONFLICT: { status: 409, retriable: false },
   DSP_PAYLOAD_TOO_LARGE: { status: 413, retriable: false },
   DSP_UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false },
+  DSP_IDEMPOTENCY_KEY_REUSED: { status: 422, retriable: false },
   DSP_MISSING_REFERENCE: { status: 409, retriable: true },
   DSP_UNAVAILABLE: { status: 503, retriable: true },
 } as const;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ANOMALY_KINDS, type AnomalyEvent, type AnomalyKind, type TicketStatus } from '@gridsight/contracts';
 
 /** The GeoReport v2 service list: one service per anomaly kind, in both languages the app speaks. */
@@ -47,4 +48,24 @@ export function citizenEvent(report: CitizenReport): AnomalyEvent {
 
 export function isServiceCode(code: string): code is AnomalyKind {
   return (ANOMALY_KINDS as readonly string[]).includes(code);
+}
+
+/** What makes two POSTs the same report: the fields that are stored, as the report would store them. */
+export interface ReportFields {
+  serviceCode: AnomalyKind;
+  lat: number;
+  lon: number;
+  description: string | null;
+  address: string | null;
+}
+
+export function reportFingerprint(fields: ReportFields): string {
+  return createHash('sha256').update(JSON.stringify([fields.serviceCode, fields.lat, fields.lon, fields.description, fields.address])).digest('hex');
+}
+
+/** An Idempotency-Key header's value (draft-ietf-httpapi-idempotency-key-header): a structured-field string in quotes, or the bare token most clients send. */
+export const IDEMPOTENCY_KEY_PATTERN = '^(?:"[ !#-~]{1,255}"|[!-~]{1,255})$';
+
+export function idempotencyKeyOf(header: string): string {
+  return header.length >= 2 && header.startsWith('"') && header.endsWith('"') ? header.slice(1, -1) : header;
 }

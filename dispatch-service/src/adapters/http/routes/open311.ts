@@ -4,9 +4,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { v7 as uuidv7 } from 'uuid';
 import { ANOMALY_KINDS, anomalyEventCodec, geoCellKey, StringEnum } from '@gridsight/contracts';
-import { inTransaction, writeOutbox } from '@gridsight/service-kit';
-import { citizenEvent, OPEN311_SERVICES, open311Status } from '../../../core/open311.js';
-import { DispatchError } from '../../../errors.js';
+import { DatabaseError, isTransientDatabaseError } from '@gridsight/service-kit';
+import { citizenEvent, IDEMPOTENCY_KEY_PATTERN, idempotencyKeyOf, OPEN311_SERVICES, open311Status, reportFingerprint } from '../../../core/open311.js';
+import { DISPATCH_ERRORS, DispatchError } from '../../../errors.js';
+import { recordCitizenReport } from '../../db/citizenReports.js';
 import { findRequests, open311ClientFor, ticketForReportEvent, type Open311Row } from '../../db/open311Queries.js';
 import { formatOfUrl, OPEN311_FORMATS, OPEN311_XML_CONTENT_TYPE, open311Xml, type Open311Format, type Open311XmlList } from '../open311Xml.js';
 import type { HttpDeps } from '../server.js';
@@ -40,6 +41,15 @@ const PostRequest = Type.Object(
   { additionalProperties: true },
 );
 
+const PostHeaders = Type.Object(
+  {
+    'idempotency-key': Type.Optional(
+      Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'Sending a report again under the same key (per api_key) answers the first token instead of making a second report' }),
+    ),
+  },
+  { additionalProperties: true },
+);
+
 const DAY_MS = 24 * 3600 * 1000;
 
 type Item = Record<string, string | number | boolean | null>;
@@ -68,6 +78,15 @@ export function open311Routes(deps: HttpDeps) {
           let description: string;
           if (error instanceof DispatchError) {
             [status, description] = [error.status, error.message];
+          } else if (error instanceof DatabaseError || isTransientDatabaseError(error)) {
+            deps.logger.warn({ err: error }, 'open311 request failed on the database');
+            const unknown = error instanceof DatabaseError && error.code === 'DB_COMMIT_UNKNOWN';
+            [status, description] = [
+              DISPATCH_ERRORS.DSP_UNAVAILABLE.status,
+              unknown
+                ? 'the database connection broke while the report was being stored, so it may or may not be stored; send it again with the same Idempotency-Key'
+                : 'the database is unreachable or busy for now; try again',
+            ];
           } else if (error.validation) {
             [status, description] = [400, validationMessage(error.validationContext ?? 'request', error.validation)];
           } else if (error.statusCode && error.statusCode < 500) {
@@ -140,8 +159,9 @@ export function open311Routes(deps: HttpDeps) {
             return send(reply, format, 'requests', [{ service_request_id: ticketId ?? null, token: request.params.token }]);
           });
 
-          app.post(`/requests.${format}`, { schema: { tags, description: summary, security: [], body: PostRequest } }, async (request, reply) => {
+          app.post(`/requests.${format}`, { schema: { tags, description: summary, security: [], body: PostRequest, headers: PostHeaders } }, async (request, reply) => {
             const body = request.body as Static<typeof PostRequest>;
+            const header = (request.headers as Static<typeof PostHeaders>)['idempotency-key'];
             const clientId = await open311ClientFor(pool, body.api_key);
             if (!clientId) throw new DispatchError('DSP_FORBIDDEN', 'api_key is not valid');
             const eventId = uuidv7();
@@ -149,15 +169,15 @@ export function open311Routes(deps: HttpDeps) {
             const event = citizenEvent({ reportId: eventId, eventId, serviceCode: body.service_code, lat: body.lat, lon: body.long, receivedAt: deps.workflows.clock(), ...(description ? { description } : {}) });
             const checked = anomalyEventCodec.check(event);
             if (!checked.ok) throw new DispatchError('DSP_BAD_REQUEST', checked.error.message);
-            await inTransaction(pool, async (client) => {
-              await client.query(
-                'INSERT INTO open311_reports (event_id, client_id, service_code, lat, lon, description, address) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-                [eventId, clientId, body.service_code, body.lat, body.long, description ?? null, body.address_string ?? null],
-              );
-              await writeOutbox(client, [{ eventId, topic: deps.workflows.config.kafka.anomalyEventsTopic, key: geoCellKey(event.location), payload: event }]);
-            });
+            const fields = { serviceCode: body.service_code, lat: body.lat, lon: body.long, description: description ?? null, address: body.address_string ?? null };
+            const recorded = await recordCitizenReport(
+              pool,
+              { eventId, clientId, idempotencyKey: header === undefined ? null : idempotencyKeyOf(header), requestSha256: reportFingerprint(fields), ...fields },
+              { eventId, topic: deps.workflows.config.kafka.anomalyEventsTopic, key: geoCellKey(event.location), payload: event },
+            );
+            if (recorded.replayed) reply.header('idempotent-replayed', 'true');
             const notice = 'Thank you; the report joins any camera sighting of the same problem and is dispatched to the grid worker on duty.';
-            return send(reply, format, 'requests', [{ token: eventId, service_notice: notice, account_id: null }], 201);
+            return send(reply, format, 'requests', [{ token: recorded.eventId, service_notice: notice, account_id: null }], 201);
           });
         }
       },
