@@ -21,6 +21,13 @@ export const StreamProcessorConfigSchema = Type.Object(
       maximum: 64 * 1_048_576,
       description: 'Most bytes one Kafka fetch brings per partition; with GRIDSIGHT_SP_MAX_BATCH it bounds the records per transaction',
     }),
+    GRIDSIGHT_SP_SIGHTING_ANNOUNCE_INTERVAL_MS: Type.Integer({
+      default: 3_000,
+      minimum: 0,
+      maximum: 600_000,
+      description:
+        'Plain sightings of one incident are announced on Kafka at most once per this many ms (news such as opened, cleared, reopened or a new source at once); 0 announces every batch\'s',
+    }),
     GRIDSIGHT_SP_PARTITIONS_CONCURRENCY: Type.Integer({ default: 2, minimum: 1, maximum: 64, description: 'Partitions processed at once by one instance' }),
     GRIDSIGHT_SP_SESSION_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 6_000, maximum: 300_000, description: 'Kafka group session timeout' }),
     GRIDSIGHT_SP_FROM_BEGINNING: Type.Boolean({ default: true, description: 'A new consumer group starts at the oldest retained record' }),

@@ -8,6 +8,8 @@ import { inTransaction } from './adapters/db/transaction.js';
 import type { StreamProcessorConfig } from './config.js';
 import { handleAnomalyEvents } from './handlers/anomalyEvents.js';
 import { handleGatewayStatus } from './handlers/gatewayStatus.js';
+import { announceDueSightings } from './handlers/heldSightings.js';
+import { createHeldSightingsFlush, flushEveryMs } from './heldSightingsFlush.js';
 import type { RecordIn } from './handlers/records.js';
 import { handleSensorTelemetry } from './handlers/sensorTelemetry.js';
 import { handleTicketEvents } from './handlers/ticketEvents.js';
@@ -29,7 +31,7 @@ export interface StreamProcessorDeps {
 
 /** Builds the parts (pool, consumer, outbox relay, handlers) and wires them; main.ts only adds the process around it. */
 export function createStreamProcessor({ config, databaseUrl, logger, registry }: StreamProcessorDeps): StreamProcessor {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: config.GRIDSIGHT_SP_PARTITIONS_CONCURRENCY + 3, application_name: 'gridsight-stream-processor' });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: config.GRIDSIGHT_SP_PARTITIONS_CONCURRENCY + 4, application_name: 'gridsight-stream-processor' });
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
   const kafka = new Kafka({ clientId: 'gridsight-stream-processor', brokers: config.GRIDSIGHT_KAFKA_BROKERS.split(','), logLevel: logLevel.WARN, logCreator: kafkaLogCreator(logger) });
   const metrics = createProcessorMetrics(registry);
@@ -56,6 +58,7 @@ export function createStreamProcessor({ config, databaseUrl, logger, registry }:
           now,
           incidentsTopic,
           dedupe: { mergeRadiusM: config.GRIDSIGHT_SP_MERGE_RADIUS_M, accuracyCapM: config.GRIDSIGHT_SP_ACCURACY_CAP_M },
+          sightingAnnounceIntervalMs: config.GRIDSIGHT_SP_SIGHTING_ANNOUNCE_INTERVAL_MS,
           repeatWindowDays: config.GRIDSIGHT_SP_REPEAT_WINDOW_DAYS,
         };
         const outcome = await inTransaction(pool, (client) => handleAnomalyEvents(client, records, context));
@@ -121,13 +124,25 @@ export function createStreamProcessor({ config, databaseUrl, logger, registry }:
     },
   });
 
+  const flush = createHeldSightingsFlush({
+    everyMs: flushEveryMs(config.GRIDSIGHT_SP_SIGHTING_ANNOUNCE_INTERVAL_MS),
+    round: () => inTransaction(pool, (client) => announceDueSightings(client, { now, incidentsTopic, limit: 1000 })),
+    onAnnounced: (count) => {
+      metrics.incidentChanges('updated', count);
+      relay.wake();
+    },
+    logger,
+  });
+
   return {
     async start() {
       await producer.connect();
       relay.start();
       await consumer.start();
+      flush.start();
     },
     async stop() {
+      await flush.stop();
       await consumer.stop();
       await relay.stop();
       // What the last batches wrote goes out now rather than on the next start.

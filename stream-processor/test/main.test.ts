@@ -65,17 +65,21 @@ describe('stream processor as a process (node dist/main.js)', function () {
     const pool = new pg.Pool({ connectionString: database.url, max: 2 });
     pools.push(pool);
     const env = { ...processorEnv(topics, database.url, uniqueName('gs-sp-group')), GRIDSIGHT_SP_MAX_BATCH: '10' };
-    const start = () => {
-      const child = spawnProcessor(env);
+    const start = (extra: Record<string, string> = {}) => {
+      const child = spawnProcessor({ ...env, ...extra });
       children.push(child);
       return child;
     };
     return { topics, pool, start };
   };
 
-  /** One incident per problem, each with every sighting, and its announced versions 1..n without a gap or a second copy. */
+  /**
+   * One incident per problem, each with every sighting, and its announced versions 1..n without a
+   * gap or a second copy, once the trailing announcements of held sightings are out.
+   */
   const assertOneIncidentPerProblem = async (pool: pg.Pool, topics: Topics, events: AnomalyEvent[], problemCount: number) => {
     await waitFor(`all ${events.length} events stored`, async () => (await count(pool, 'SELECT 1 FROM detections')) === events.length, 180_000);
+    await waitFor('no sighting held back', async () => (await count(pool, 'SELECT 1 FROM incidents WHERE held_sightings IS NOT NULL')) === 0, 60_000);
     assert.equal(await count(pool, 'SELECT 1 FROM incidents'), problemCount, 'one incident per problem');
     const perIncident = (await pool.query<{ sightings: number; version: number; incident_id: string }>('SELECT incident_id, sightings, version FROM incidents')).rows;
     const sightingsEach = events.length / problemCount;
@@ -142,6 +146,40 @@ describe('stream processor as a process (node dist/main.js)', function () {
       assert.match(metrics, new RegExp(`^${name}\\{`, 'm'), `${name} is exposed`);
     }
     await Promise.all([stop(a2, 'SIGTERM'), stop(b2, 'SIGTERM')]);
+  });
+
+  it('announces sightings held by a processor that was killed, once a new one starts', async () => {
+    const { topics, pool, start } = await setUp();
+    const place = { lat: 52.25, lon: 13.1 };
+    const cam = camera('cam-h', 'gw-h');
+    const events = Array.from({ length: 6 }, (_, i) =>
+      anomalyEvent({ source: cam, ...place, type: i === 0 ? 'detected' : 'updated', at: new Date(Date.parse('2026-11-28T10:00:00Z') + i * 1000).toISOString() }),
+    );
+    // A long interval, so that the sightings are certainly still held when the first process dies.
+    const first = start({ GRIDSIGHT_SP_SIGHTING_ANNOUNCE_INTERVAL_MS: '600000' });
+    await first.running;
+    await produceEvents(producer, topics.anomalyEvents, events.slice(0, 1));
+    await waitFor('the incident opened', async () => (await count(pool, 'SELECT 1 FROM incidents')) === 1);
+    await produceEvents(producer, topics.anomalyEvents, events.slice(1));
+    await waitFor('the sightings stored and held', async () => (await count(pool, 'SELECT 1 FROM incidents WHERE sightings = 6 AND held_sightings IS NOT NULL')) === 1);
+    await stop(first, 'SIGKILL');
+    assert.equal(await count(pool, 'SELECT 1 FROM outbox'), 1, 'only the opening announced before the kill');
+    // The new process has a short interval: what the old one held is long due by its clock.
+    await pool.query("UPDATE incidents SET announce_due_at = now() - interval '1 second'");
+    const second = start({ GRIDSIGHT_SP_SIGHTING_ANNOUNCE_INTERVAL_MS: '500' });
+    await second.running;
+    await waitFor('the held sightings announced', async () => (await count(pool, 'SELECT 1 FROM incidents WHERE held_sightings IS NULL')) === 1);
+    const received = await readTopic(topics.incidents, (values) => values.length >= 2);
+    const announced = received.map((v) => v.value as IncidentEvent);
+    assert.deepEqual(
+      announced.map((e) => [e.change, e.version, e.incident.sightings, e.cause?.eventId]),
+      [
+        ['opened', 1, 1, events[0]!.eventId],
+        ['updated', 2, 6, events[5]!.eventId],
+      ],
+    );
+    assert.equal((await pool.query('SELECT version FROM incidents')).rows[0].version, 2);
+    assert.equal((await stop(second, 'SIGTERM')).code, 0);
   });
 
   it('cell keys of the border problems differ, so those pairs really cross partitions or cells', () => {

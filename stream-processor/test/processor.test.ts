@@ -122,7 +122,7 @@ describe('stream processor against real Kafka and PostgreSQL', function () {
     assert.equal(incident.status, 'cleared', 'a sighting from before the clearing does not reopen');
     assert.equal(incident.last_seen_at.toISOString(), '2026-11-28T10:05:00.000Z');
     assert.equal(incident.sightings, 2);
-    assert.equal(incident.version, 3);
+    assert.equal(incident.version + (incident.held_sightings ? 1 : 0), 3, 'the late sighting is announced, or held by the throttle as version 3');
 
     const reseen = anomalyEvent({ source: src, ...place, at: '2026-11-28T10:20:00Z' });
     await produceEvents(producer, topics.anomalyEvents, [reseen]);
@@ -173,6 +173,64 @@ describe('stream processor against real Kafka and PostgreSQL', function () {
     assert.equal(next.previous_incident_id, incident.incident_id);
     const messages = await readTopic(topics.incidents, (values) => values.some((v) => v.key === incident.incident_id && (v.value as IncidentEvent).change === 'closed'));
     assert.equal(messages.filter((v) => v.key === incident.incident_id && (v.value as IncidentEvent).change === 'closed').length, 1, 'a repeated ticket event closes once');
+  });
+
+  it('announces sightings held back by the throttle once their interval has passed, with no further sighting', async () => {
+    const place = { lat: 52.5651, lon: 13.4452 };
+    const cam = camera('cam-t', 'gw-t');
+    const events = Array.from({ length: 8 }, (_, i) =>
+      anomalyEvent({ source: cam, ...place, type: i === 0 ? 'detected' : 'updated', at: new Date(Date.parse('2026-11-28T10:00:00Z') + i * 1000).toISOString() }),
+    );
+    await produceEvents(producer, topics.anomalyEvents, events.slice(0, 1));
+    await stored(events.slice(0, 1));
+    const incidentId = (await incidentOf(events[0]!)).incident_id as string;
+    await produceEvents(producer, topics.anomalyEvents, events.slice(1));
+    await stored(events);
+    assert.notEqual((await incidentOf(events[0]!)).held_sightings, null, 'sightings within the interval after the opening are held');
+    await waitFor('the held sightings announced', async () => (await pool.query('SELECT held_sightings FROM incidents WHERE incident_id = $1', [incidentId])).rows[0].held_sightings === null, 30_000);
+    const incident = await incidentOf(events[0]!);
+    assert.equal(incident.sightings, 8);
+    const rows = (await pool.query<{ payload: IncidentEvent }>('SELECT payload FROM outbox WHERE message_key = $1 ORDER BY id', [incidentId])).rows.map((r) => r.payload);
+    assert.equal(rows.length, incident.version, 'one announcement per version');
+    assert.ok(rows.length < events.length, `sightings were coalesced (${rows.length} announcements for ${events.length} events)`);
+    assert.deepEqual(rows.map((r) => r.version), Array.from({ length: rows.length }, (_, i) => i + 1));
+    assert.equal(rows.at(-1)!.incident.sightings, 8, 'the trailing announcement carries every sighting');
+    assert.equal(rows.at(-1)!.cause!.eventId, events.at(-1)!.eventId);
+    assert.equal(rows.at(-1)!.incident.lastSeenAt, events.at(-1)!.observedAt);
+    assert.ok(Date.parse(rows.at(-1)!.at) - Date.parse(rows[0]!.at) >= 3_000, 'not before the interval (3 s by default) has passed');
+  });
+
+  it('announces held sightings before the closing when the ticket closes within the interval', async () => {
+    const place = { lat: 52.5671, lon: 13.4472 };
+    const cam = camera('cam-c', 'gw-c');
+    const events = Array.from({ length: 4 }, (_, i) =>
+      anomalyEvent({ source: cam, ...place, type: i === 0 ? 'detected' : 'updated', at: new Date(Date.parse('2026-11-28T10:00:00Z') + i * 1000).toISOString() }),
+    );
+    await produceEvents(producer, topics.anomalyEvents, events.slice(0, 1));
+    await stored(events.slice(0, 1));
+    await produceEvents(producer, topics.anomalyEvents, events.slice(1));
+    await stored(events);
+    const incident = await incidentOf(events[0]!);
+    assert.notEqual(incident.held_sightings, null, 'the sightings are held when the ticket closes');
+    const ticketId = '22222222-2222-4222-8222-222222222222';
+    const ticketEvent = {
+      schema: 'ticket-event/v1',
+      eventId: '019ac9f0-0000-7000-8000-000000000002',
+      seq: 3,
+      at: '2026-11-28T10:30:00.000Z',
+      transition: 'cancelled',
+      from: 'assigned',
+      to: 'cancelled',
+      actor: { type: 'supervisor', id: 'sup-1' },
+      ticket: { ticketId, incidentId: incident.incident_id, kind: 'garbage_pile', priority: 'P3', status: 'cancelled', location: place, escalated: false, dueBy: '2026-11-29T10:00:00.000Z', createdAt: '2026-11-28T10:00:05.000Z' },
+    };
+    await producer.send({ topic: topics.ticketEvents, acks: -1, messages: [{ key: ticketId, value: JSON.stringify(ticketEvent) }] });
+    await waitFor('the incident closed', async () => (await pool.query('SELECT status FROM incidents WHERE incident_id = $1', [incident.incident_id])).rows[0].status === 'closed');
+    const rows = (await pool.query<{ payload: IncidentEvent }>('SELECT payload FROM outbox WHERE message_key = $1 ORDER BY id', [incident.incident_id])).rows.map((r) => r.payload);
+    assert.deepEqual(rows.at(-1)!.change, 'closed');
+    assert.equal(rows.at(-2)!.incident.sightings, 4, 'the sightings before the closing are announced, before it');
+    assert.deepEqual(rows.map((r) => r.version), Array.from({ length: rows.length }, (_, i) => i + 1));
+    assert.equal((await pool.query('SELECT held_sightings FROM incidents WHERE incident_id = $1', [incident.incident_id])).rows[0].held_sightings, null);
   });
 
   it('sends at least 30 bad records to the DLQ with their reasons and keeps consuming', async () => {
@@ -229,7 +287,7 @@ describe('stream processor against real Kafka and PostgreSQL', function () {
     );
     await produceEvents(producer, topics.anomalyEvents, events);
     await stored(events);
-    await waitFor('outbox published', async () => (await count(pool, 'SELECT 1 FROM outbox WHERE published_at IS NULL')) === 0);
+    await waitFor('nothing held and the outbox published', async () => (await count(pool, 'SELECT 1 FROM incidents WHERE held_sightings IS NOT NULL UNION ALL SELECT 1 FROM outbox WHERE published_at IS NULL')) === 0);
     const before = await dumpDatabase(pool);
     await produceEvents(producer, topics.anomalyEvents, events);
     const sentinel = anomalyEvent({ lat: 52.59, lon: 13.47 });

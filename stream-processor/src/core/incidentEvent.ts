@@ -1,6 +1,6 @@
-import { INCIDENT_EVENT_SCHEMA, type AnomalyEvent, type Incident, type IncidentChange, type IncidentEvent } from '@gridsight/contracts';
+import { INCIDENT_EVENT_SCHEMA, type Incident, type IncidentChange, type IncidentEvent } from '@gridsight/contracts';
 import { uuidV7For } from './ids.js';
-import type { IncidentState } from './incidentState.js';
+import type { Cause, IncidentState } from './incidentState.js';
 
 export function toIncident(state: IncidentState): Incident {
   return {
@@ -26,7 +26,7 @@ export function toIncident(state: IncidentState): Incident {
  * cause's time, so the same change always has the same id and the outbox's unique key refuses a
  * second copy.
  */
-export function incidentEventFor(change: IncidentChange, state: IncidentState, cause: AnomalyEvent | undefined, decidedAt: Date): IncidentEvent {
+export function incidentEventFor(change: IncidentChange, state: IncidentState, cause: Cause | undefined, decidedAt: Date): IncidentEvent {
   return {
     schema: INCIDENT_EVENT_SCHEMA,
     eventId: uuidV7For(cause ? Date.parse(cause.observedAt) : decidedAt.getTime(), 'incident-event', state.incidentId, String(state.version)),

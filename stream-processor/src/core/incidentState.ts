@@ -1,4 +1,4 @@
-import type { AnomalyKind, GeoPoint, IncidentStatus, Source } from '@gridsight/contracts';
+import type { AnomalyEvent, AnomalyKind, GeoPoint, IncidentStatus, Source } from '@gridsight/contracts';
 
 /** What one source last said about an incident: when it last saw it, when it last reported it gone. */
 export interface SourceState {
@@ -30,6 +30,22 @@ export interface IncidentState {
   clearedBy?: Source;
   closedAt?: string;
   version: number;
+  /** When the incident's last announcement was written (the processor's clock); unset before the first one was recorded. */
+  announcedAt?: string;
+  /** Plain sightings decided but not announced yet (see core/announcements.ts); the state above already holds them. */
+  held?: HeldSightings;
+}
+
+/** What an announcement says about the event that caused it. */
+export type Cause = Pick<AnomalyEvent, 'eventId' | 'type' | 'source' | 'observedAt'>;
+
+export interface HeldSightings {
+  /** The latest held sighting: the incident's state is the state after it. */
+  last: Cause;
+  /** The raising source's latest held sighting, when a later sighting by another source followed it, with the state as of it. */
+  raiser?: { cause: Cause; incident: IncidentState };
+  /** When the held sightings are announced even if nothing else happens to the incident. */
+  dueAt: string;
 }
 
 export const MAX_SOURCES = 256;

@@ -16,6 +16,8 @@ import { decodeRecords, type HandlerContext, type RecordIn } from './records.js'
 
 export interface AnomalyContext extends HandlerContext {
   dedupe: DedupeSettings;
+  /** Plain sightings of one incident are announced at most once per this many ms (see coalesceChanges). */
+  sightingAnnounceIntervalMs: number;
   repeatWindowDays: number;
   incidentsTopic: string;
 }
@@ -27,7 +29,7 @@ export interface AnomalyOutcome {
   /** detected/updated events merged into an incident that already existed. */
   merged: number;
   opened: number;
-  /** Announcements written: a run of sightings of one incident in the batch is one (see coalesceChanges). */
+  /** Announcements written: a run of sightings of one incident is one, and may wait for a later batch or the flush (see coalesceChanges). */
   changes: number;
 }
 
@@ -35,7 +37,7 @@ export interface AnomalyOutcome {
  * One transaction for a batch of `anomaly-events`: lock the cells around every event, skip the
  * events already stored, decide the rest in time order against the incidents loaded under those
  * locks, then write detections, incidents, and the incident and DLQ messages to the outbox
- * (the batch's sightings of one incident coalesced, see coalesceChanges).
+ * (plain sightings of one incident coalesced and throttled, see coalesceChanges).
  * Nothing is kept in memory between batches, so a rebalance or restart starts from the database.
  */
 export async function handleAnomalyEvents(client: ClientBase, records: readonly RecordIn[], context: AnomalyContext): Promise<AnomalyOutcome> {
@@ -60,7 +62,8 @@ export async function handleAnomalyEvents(client: ClientBase, records: readonly 
   const snapshotOf = new Map(snapshots.map((s) => [s.eventId, snapshotIds.get(s.sha256)]));
 
   const kinds = [...new Set(fresh.map((e) => e.kind))];
-  const index = createIncidentIndex(await loadIncidentsInCells(client, cells, kinds, context.repeatWindowDays));
+  const loaded = await loadIncidentsInCells(client, cells, kinds, context.repeatWindowDays);
+  const index = createIncidentIndex(loaded);
   const gridCells = await loadGridCellsAround(client, fresh.map((e) => e.location));
 
   const detections: DetectionRow[] = [];
@@ -78,8 +81,11 @@ export async function handleAnomalyEvents(client: ClientBase, records: readonly 
     if (change === 'opened') outcome.opened++;
     else if (event.type !== 'cleared') outcome.merged++;
   }
-  const { announcements, latest } = coalesceChanges(decided);
   const decidedAt = context.now();
+  const { announcements, latest } = coalesceChanges(decided, new Map(loaded.map((i) => [i.incidentId, i])), {
+    sightingIntervalMs: context.sightingAnnounceIntervalMs,
+    now: decidedAt,
+  });
   const messages: OutboxMessage[] = announcements.map((a) => incidentMessage(a.change, a.incident, a.cause, decidedAt, context.incidentsTopic));
   outcome.changes = announcements.length;
 

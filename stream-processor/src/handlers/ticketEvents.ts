@@ -1,6 +1,7 @@
 import { ticketEventCodec } from '@gridsight/contracts';
 import { writeOutbox, type OutboxMessage } from '@gridsight/service-kit';
 import type { ClientBase } from 'pg';
+import { releaseHeld } from '../core/announcements.js';
 import { closeIncident, closesIncident } from '../core/closeIncident.js';
 import type { IncidentState } from '../core/incidentState.js';
 import { lockCells } from '../adapters/db/cellLocks.js';
@@ -40,8 +41,11 @@ export async function handleTicketEvents(client: Pick<ClientBase, 'query'>, reco
       unknownIncidents++;
       continue;
     }
-    const next = closeIncident(current, ticketEvent);
-    if (!next) continue;
+    if (!closeIncident(current, ticketEvent)) continue;
+    // Sightings held back by the throttle happened before the closing: they are announced first.
+    const released = releaseHeld(current, context.now());
+    for (const a of released.announcements) messages.push(incidentMessage(a.change, a.incident, a.cause, context.now(), context.incidentsTopic));
+    const next = closeIncident(released.incident, ticketEvent)!;
     incidents.set(next.incidentId, next);
     changed.set(next.incidentId, next);
     messages.push(incidentMessage('closed', next, undefined, new Date(ticketEvent.at), context.incidentsTopic));

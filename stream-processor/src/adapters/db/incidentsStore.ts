@@ -1,6 +1,6 @@
 import type { AnomalyKind, IncidentStatus, Source } from '@gridsight/contracts';
 import type { ClientBase } from 'pg';
-import type { IncidentState, SourceState } from '../../core/incidentState.js';
+import type { HeldSightings, IncidentState, SourceState } from '../../core/incidentState.js';
 
 type Sql = Pick<ClientBase, 'query'>;
 
@@ -26,10 +26,14 @@ interface IncidentRow {
   cleared_by: Source | null;
   closed_at: Date | null;
   version: number;
+  announced_at: Date | null;
+  held_sightings: Omit<HeldSightings, 'dueAt'> | null;
+  announce_due_at: Date | null;
 }
 
 const COLUMNS = `incident_id, kind, status, lat, lon, geo_cell, cell_id, first_seen_at, last_seen_at, sightings, raised_by, sources, source_states,
-  max_confidence, best_snapshot_id, best_snapshot_confidence, previous_incident_id, cleared_at, cleared_by, closed_at, version`;
+  max_confidence, best_snapshot_id, best_snapshot_confidence, previous_incident_id, cleared_at, cleared_by, closed_at, version,
+  announced_at, held_sightings, announce_due_at`;
 
 function toState(row: IncidentRow): IncidentState {
   return {
@@ -53,6 +57,8 @@ function toState(row: IncidentRow): IncidentState {
     ...(row.cleared_by ? { clearedBy: row.cleared_by } : {}),
     ...(row.closed_at ? { closedAt: row.closed_at.toISOString() } : {}),
     version: row.version,
+    ...(row.announced_at ? { announcedAt: row.announced_at.toISOString() } : {}),
+    ...(row.held_sightings && row.announce_due_at ? { held: { ...row.held_sightings, dueAt: row.announce_due_at.toISOString() } } : {}),
   };
 }
 
@@ -91,16 +97,18 @@ export async function saveIncidents(client: Sql, incidents: readonly IncidentSta
   await client.query(
     `INSERT INTO incidents (incident_id, kind, status, lat, lon, geo_cell, first_seen_at, last_seen_at, sightings, raised_by, sources,
                             source_states, max_confidence, best_snapshot_id, best_snapshot_confidence, previous_incident_id,
-                            cleared_at, cleared_by, closed_at, version, cell_id)
+                            cleared_at, cleared_by, closed_at, version, cell_id, announced_at, held_sightings, announce_due_at)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::timestamptz[], $8::timestamptz[],
                           $9::int[], $10::jsonb[], $11::jsonb[], $12::jsonb[], $13::real[], $14::uuid[], $15::real[], $16::uuid[],
-                          $17::timestamptz[], $18::jsonb[], $19::timestamptz[], $20::int[], $21::text[])
+                          $17::timestamptz[], $18::jsonb[], $19::timestamptz[], $20::int[], $21::text[], $22::timestamptz[], $23::jsonb[],
+                          $24::timestamptz[])
      ON CONFLICT (incident_id) DO UPDATE SET
        status = excluded.status, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
        sightings = excluded.sightings, sources = excluded.sources, source_states = excluded.source_states,
        max_confidence = excluded.max_confidence, best_snapshot_id = excluded.best_snapshot_id,
        best_snapshot_confidence = excluded.best_snapshot_confidence, cleared_at = excluded.cleared_at,
-       cleared_by = excluded.cleared_by, closed_at = excluded.closed_at, version = excluded.version, updated_at = now()`,
+       cleared_by = excluded.cleared_by, closed_at = excluded.closed_at, version = excluded.version, updated_at = now(),
+       announced_at = excluded.announced_at, held_sightings = excluded.held_sightings, announce_due_at = excluded.announce_due_at`,
     [
       column((i) => i.incidentId),
       column((i) => i.kind),
@@ -123,6 +131,9 @@ export async function saveIncidents(client: Sql, incidents: readonly IncidentSta
       column((i) => i.closedAt ?? null),
       column((i) => i.version),
       column((i) => i.cellId ?? null),
+      column((i) => i.announcedAt ?? null),
+      column((i) => (i.held ? JSON.stringify({ last: i.held.last, ...(i.held.raiser ? { raiser: i.held.raiser } : {}) }) : null)),
+      column((i) => i.held?.dueAt ?? null),
     ],
   );
 }
