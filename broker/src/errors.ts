@@ -1,3 +1,5 @@
+import { CodedError } from '@gridsight/contracts';
+
 /** Every way the broker refuses or fails, with whether trying again can help. */
 export const BROKER_ERRORS = {
   BROKER_AUTH_FAILED: { retriable: false, message: 'bad username or password' },
@@ -10,16 +12,10 @@ export const BROKER_ERRORS = {
 } as const;
 export type BrokerErrorCode = keyof typeof BROKER_ERRORS;
 
-export class BrokerError extends Error {
+export class BrokerError extends CodedError<BrokerErrorCode> {
   override readonly name = 'BrokerError';
-  readonly retriable: boolean;
 
-  constructor(
-    readonly code: BrokerErrorCode,
-    detail?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(detail ? `${BROKER_ERRORS[code].message}: ${detail}` : BROKER_ERRORS[code].message, options);
-    this.retriable = BROKER_ERRORS[code].retriable;
+  constructor(code: BrokerErrorCode, detail?: string, options?: { cause?: unknown }) {
+    super(code, detail ? `${BROKER_ERRORS[code].message}: ${detail}` : BROKER_ERRORS[code].message, { retriable: BROKER_ERRORS[code].retriable, cause: options?.cause });
   }
 }

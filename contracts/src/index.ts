@@ -12,6 +12,7 @@ export * from './topics/mqttTopics.js';
 export * from './topics/kafkaTopics.js';
 export * from './geo/geohash.js';
 export * from './geo/geoCellKey.js';
+export * from './errors/codedError.js';
 export * from './validation/contractErrors.js';
 export * from './validation/codec.js';
 export * from './validation/dlqRecordFor.js';

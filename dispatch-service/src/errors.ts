@@ -1,3 +1,5 @@
+import { CodedError } from '@gridsight/contracts';
+
 /**
  * Every way a dispatch request or step can fail, with the HTTP status it maps to and whether
  * trying the same thing again may succeed (kafkajs's retriable split, fastify's code registry).
@@ -20,18 +22,12 @@ export const DISPATCH_ERRORS = {
 } as const;
 export type DispatchErrorCode = keyof typeof DISPATCH_ERRORS;
 
-export class DispatchError extends Error {
+export class DispatchError extends CodedError<DispatchErrorCode> {
   override readonly name = 'DispatchError';
   readonly status: number;
-  readonly retriable: boolean;
 
-  constructor(
-    readonly code: DispatchErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: DispatchErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, { retriable: DISPATCH_ERRORS[code].retriable, cause: options?.cause });
     this.status = DISPATCH_ERRORS[code].status;
-    this.retriable = DISPATCH_ERRORS[code].retriable;
   }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '@gridsight/contracts';
+
 /** Every way the edge agent's own parts fail, each with a stable code (detector failures carry their own). */
 export const EDGE_ERROR_CODES = {
   EDGE_CONFIG_INVALID: 'the config file is missing, unreadable or does not match the schema',
@@ -10,15 +12,10 @@ export type EdgeErrorCode = keyof typeof EDGE_ERROR_CODES;
 
 const RETRIABLE: ReadonlySet<EdgeErrorCode> = new Set(['EDGE_SOURCE_FAILED', 'EDGE_SOURCE_TIMEOUT']);
 
-export class EdgeError extends Error {
+export class EdgeError extends CodedError<EdgeErrorCode> {
   override readonly name = 'EdgeError';
 
-  constructor(
-    readonly code: EdgeErrorCode,
-    detail: string,
-    readonly retriable = RETRIABLE.has(code),
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${EDGE_ERROR_CODES[code]}: ${detail}`, options);
+  constructor(code: EdgeErrorCode, detail: string, retriable = RETRIABLE.has(code), options?: { cause?: unknown }) {
+    super(code, `${code}: ${EDGE_ERROR_CODES[code]}: ${detail}`, { retriable, cause: options?.cause });
   }
 }

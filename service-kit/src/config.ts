@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Static, TObject } from '@sinclair/typebox';
 import type { ErrorObject } from 'ajv';
 import envSchema from 'env-schema';
+import { CodedError } from '@gridsight/contracts';
 
-export class ConfigError extends Error {
+export class ConfigError extends CodedError<'CONFIG_INVALID'> {
   override readonly name = 'ConfigError';
-  readonly retriable = false;
+
+  constructor(message: string) {
+    super('CONFIG_INVALID', message, { retriable: false });
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { CodedError } from '../errors/codedError.js';
 import type { FieldError } from '../schemas/dlqRecord.js';
 
 /** Stable codes for every way a payload can break the contract; none is retriable: the same bytes fail again. */
@@ -9,15 +10,14 @@ export const CONTRACT_ERROR_CODES = {
 } as const;
 export type ContractErrorCode = keyof typeof CONTRACT_ERROR_CODES;
 
-export class ContractValidationError extends Error {
+export class ContractValidationError extends CodedError<ContractErrorCode> {
   override readonly name = 'ContractValidationError';
-  readonly retriable = false;
 
   constructor(
-    readonly code: ContractErrorCode,
+    code: ContractErrorCode,
     readonly messageType: string,
     readonly errors: readonly FieldError[],
   ) {
-    super(`${messageType}: ${errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`);
+    super(code, `${messageType}: ${errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`, { retriable: false });
   }
 }

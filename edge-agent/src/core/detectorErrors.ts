@@ -1,3 +1,5 @@
+import { CodedError } from '@gridsight/contracts';
+
 /** Every way loading a model or running it on a frame can fail, each with a stable code. */
 export const DETECTOR_ERROR_CODES = {
   MODEL_NOT_FOUND: 'the model file does not exist or cannot be read',
@@ -13,16 +15,16 @@ export const DETECTOR_ERROR_CODES = {
 } as const;
 export type DetectorErrorCode = keyof typeof DETECTOR_ERROR_CODES;
 
-export class DetectorError extends Error {
+export class DetectorError extends CodedError<DetectorErrorCode> {
   override readonly name = 'DetectorError';
 
   constructor(
-    readonly code: DetectorErrorCode,
+    code: DetectorErrorCode,
     detail: string,
     /** A bad model or a bad frame fails the same way again; only a runtime hiccup is worth a retry. */
-    readonly retriable = code === 'INFERENCE_FAILED',
+    retriable = code === 'INFERENCE_FAILED',
     options?: { cause?: unknown },
   ) {
-    super(`${code}: ${DETECTOR_ERROR_CODES[code]}: ${detail}`, options);
+    super(code, `${code}: ${DETECTOR_ERROR_CODES[code]}: ${detail}`, { retriable, cause: options?.cause });
   }
 }

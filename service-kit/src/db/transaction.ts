@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { Pool, PoolClient } from 'pg';
+import { CodedError } from '@gridsight/contracts';
 
 /** Failures of the database itself, apart from what the transaction's own statements refused. */
 export const DATABASE_ERRORS = {
@@ -14,17 +15,11 @@ export const DATABASE_ERRORS = {
 } as const;
 export type DatabaseErrorCode = keyof typeof DATABASE_ERRORS;
 
-export class DatabaseError extends Error {
+export class DatabaseError extends CodedError<DatabaseErrorCode> {
   override readonly name = 'DatabaseError';
-  readonly retriable: boolean;
 
-  constructor(
-    readonly code: DatabaseErrorCode,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${DATABASE_ERRORS[code].message}: ${detail}`, options);
-    this.retriable = DATABASE_ERRORS[code].retriable;
+  constructor(code: DatabaseErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(code, `${DATABASE_ERRORS[code].message}: ${detail}`, { retriable: DATABASE_ERRORS[code].retriable, cause: options?.cause });
   }
 }
 
