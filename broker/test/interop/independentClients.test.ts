@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { geoCellKey, KAFKA_TOPICS, mqttTopics } from '@gridsight/contracts';
 import mqtt from 'mqtt';
 import { anomalyEvent } from '../support/fixtures.js';
-import { kafkaTail, type KafkaTail } from '@gridsight/deploy/testing';
-import { makeTestPki, PAHO_PUBLISH, PYTHON, runPeer, type TestPki } from '../support/peers.js';
+import { kafkaTail, makeTestPki, type KafkaTail, type TestPki } from '@gridsight/deploy/testing';
+import { PAHO_PUBLISH, PYTHON, runPeer } from '../support/peers.js';
 import { startTestBroker, type TestBroker } from '../support/testBroker.js';
 
 describe('independent MQTT clients publish through the broker into Kafka', function () {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KAFKA_TOPICS } from '@gridsight/contracts';
-import { createTestDatabase, testRedisUrl, testServices, uniqueName, type TestDatabase } from '@gridsight/deploy/testing';
+import { createTestDatabase, makeTestPki, testRedisUrl, testServices, uniqueName, type TestDatabase } from '@gridsight/deploy/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { freePort, healthy, repoRoot, startNode, waitFor, type Child } from '../helpers/processes.js';
 
@@ -23,20 +23,9 @@ describe('edge agent over MQTT with TLS against the real broker', function () {
   const received = new Map<string, number>();
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'edge-tls-'));
-    const at = (file: string) => join(dir, file);
-    const openssl = (...args: string[]) => run('openssl', args, { cwd: dir });
-    await openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', at('ca.key'), '-out', at('ca.pem'), '-days', '2', '-subj', '/CN=edge-test-ca');
-    for (const [name, cn, ext] of [
-      ['server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1'],
-      ['client', 'gateway', 'extendedKeyUsage=clientAuth'],
-    ] as const) {
-      await openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', at(`${name}.key`), '-out', at(`${name}.csr`), '-subj', `/CN=${cn}`);
-      writeFileSync(at(`${name}.ext`), `${ext}\n`);
-      await openssl('x509', '-req', '-in', at(`${name}.csr`), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-out', at(`${name}.pem`), '-days', '2', '-extfile', at(`${name}.ext`));
-    }
-    const { stdout } = await openssl('x509', '-in', at('client.pem'), '-noout', '-fingerprint', '-sha256');
-    fingerprint = (stdout.split('=')[1] ?? '').trim();
+    const pki = await makeTestPki(mkdtempSync(join(tmpdir(), 'edge-tls-')));
+    dir = pki.dir;
+    fingerprint = pki.clientFingerprint;
 
     db = await createTestDatabase();
     mqttsPort = await freePort();
@@ -50,9 +39,9 @@ describe('edge agent over MQTT with TLS against the real broker', function () {
         GRIDSIGHT_MQTTS_PORT: String(mqttsPort),
         GRIDSIGHT_MQTT_WS_PORT: String(await freePort()),
         GRIDSIGHT_BROKER_OPS_PORT: String(opsPort),
-        GRIDSIGHT_TLS_CERT_FILE: at('server.pem'),
-        GRIDSIGHT_TLS_KEY_FILE: at('server.key'),
-        GRIDSIGHT_TLS_CA_FILE: at('ca.pem'),
+        GRIDSIGHT_TLS_CERT_FILE: pki.serverCertFile,
+        GRIDSIGHT_TLS_KEY_FILE: pki.serverKeyFile,
+        GRIDSIGHT_TLS_CA_FILE: pki.caFile,
         GRIDSIGHT_KAFKA_BROKERS: testServices().kafkaBrokers.join(','),
         GRIDSIGHT_DATABASE_URL: db.url,
         GRIDSIGHT_REDIS_URL: testRedisUrl(),
