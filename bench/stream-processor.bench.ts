@@ -22,6 +22,8 @@ import { insertDetections, storedEventIds, type DetectionRow } from '../stream-p
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const EVENTS = Number(process.env.GRIDSIGHT_BENCH_EVENTS ?? 20_000);
+// Processor processes in one consumer group, the design's scale-out; the COPY baseline is the same whatever the number.
+const INSTANCES = Number(process.env.GRIDSIGHT_BENCH_SP_INSTANCES ?? 1);
 const SIGHTINGS_PER_PROBLEM = 20;
 const WRITE_BATCH = 500;
 const COPY_RUNS = 5;
@@ -206,13 +208,16 @@ async function main(): Promise<void> {
 
     say('running node stream-processor/dist/main.js until every event is a committed row…');
     const [telemetry, status, tickets, incidents, dlq] = topics.other as [string, string, string, string, string];
-    const child = spawn(process.execPath, [join(root, 'stream-processor', 'dist', 'main.js')], {
+    // GRIDSIGHT_BENCH_SP_NODE_FLAGS passes Node flags that NODE_OPTIONS refuses (e.g. --cpu-prof) to the processor, for profiling it under this load.
+    const nodeFlags = (process.env.GRIDSIGHT_BENCH_SP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const groupId = uniqueName('gs-bench-group');
+    const spawnInstance = () => spawn(process.execPath, [...nodeFlags, join(root, 'stream-processor', 'dist', 'main.js')], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {
         ...process.env,
         GRIDSIGHT_KAFKA_BROKERS: kafkaBrokers.join(','),
         GRIDSIGHT_DATABASE_URL: database.url,
-        GRIDSIGHT_SP_GROUP_ID: uniqueName('gs-bench-group'),
+        GRIDSIGHT_SP_GROUP_ID: groupId,
         GRIDSIGHT_SP_TOPIC_ANOMALY_EVENTS: topics.anomaly,
         GRIDSIGHT_SP_TOPIC_SENSOR_TELEMETRY: telemetry,
         GRIDSIGHT_SP_TOPIC_GATEWAY_STATUS: status,
@@ -223,26 +228,31 @@ async function main(): Promise<void> {
         GRIDSIGHT_LOG_LEVEL: 'warn',
       },
     });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const children = Array.from({ length: INSTANCES }, spawnInstance);
+    const exited = children.map((child) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))));
+    const processorCpuSeconds = () => children.reduce((total, child) => total + cpuSeconds(child.pid!), 0);
     const spawnedAt = Date.now();
     let firstRowAt: number | undefined;
     // Rows already committed when the first are seen: their batch's time lies before the window, so they are not counted in it.
     let rowsBeforeWindow = 0;
     let cpuAtFirstRow = { processor: 0, postgres: 0 };
-    const rssSamples: Array<{ at: number; mb: number }> = [];
+    // RSS of all instances together, and of each.
+    const rssSamples: Array<{ at: number; mb: number; perInstance: number[] }> = [];
     let stored = 0;
     let lastReport = 0;
     while (stored < events.length) {
-      if (child.exitCode !== null) throw new Error(`the processor exited with ${child.exitCode} after ${stored} rows`);
+      const gone = children.find((child) => child.exitCode !== null);
+      if (gone) throw new Error(`a processor exited with ${gone.exitCode} after ${stored} rows`);
       if (Date.now() - spawnedAt > 600_000) throw new Error(`gave up after 10 minutes with ${stored} of ${events.length} rows`);
       await new Promise((resolve) => setTimeout(resolve, 100));
       stored = await count(pool, 'SELECT count(*) AS n FROM detections');
-      const mb = rssMb(child.pid!);
-      if (mb !== undefined) rssSamples.push({ at: Date.now(), mb });
+      const perInstance = children.map((child) => rssMb(child.pid!));
+      const mb = perInstance.every((v) => v !== undefined) ? perInstance.reduce((a, b) => a + b!, 0) : undefined;
+      if (mb !== undefined) rssSamples.push({ at: Date.now(), mb, perInstance: perInstance as number[] });
       if (stored > 0 && firstRowAt === undefined) {
         firstRowAt = Date.now();
         rowsBeforeWindow = stored;
-        cpuAtFirstRow = { processor: cpuSeconds(child.pid!), postgres: await processorBackendCpuSeconds(pool) };
+        cpuAtFirstRow = { processor: processorCpuSeconds(), postgres: await processorBackendCpuSeconds(pool) };
       }
       if (Date.now() - lastReport > 1_000) {
         lastReport = Date.now();
@@ -251,7 +261,7 @@ async function main(): Promise<void> {
       }
     }
     const doneAt = Date.now();
-    const windowCpu = { processor: cpuSeconds(child.pid!) - cpuAtFirstRow.processor, postgres: (await processorBackendCpuSeconds(pool)) - cpuAtFirstRow.postgres };
+    const windowCpu = { processor: processorCpuSeconds() - cpuAtFirstRow.processor, postgres: (await processorBackendCpuSeconds(pool)) - cpuAtFirstRow.postgres };
     // The relay publishes announcements while events are stored; how far it trails is part of the cost.
     while ((await count(pool, 'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')) > 0) {
       if (Date.now() - doneAt > 120_000) throw new Error('announcements still unpublished 2 minutes after the last row');
@@ -260,11 +270,14 @@ async function main(): Promise<void> {
     const publishedAt = Date.now();
     const incidentCount = await count(pool, 'SELECT count(*) AS n FROM incidents');
     const outboxRows = await count(pool, 'SELECT count(*) AS n FROM outbox');
-    child.kill('SIGTERM');
-    const exitCode = await exited;
+    for (const child of children) child.kill('SIGTERM');
+    const exitCodes = await Promise.all(exited);
+    const exitCode = exitCodes.find((code) => code !== 0) ?? 0;
     const steadySeconds = (doneAt - firstRowAt!) / 1000;
     const totalSeconds = (doneAt - spawnedAt) / 1000;
-    const steadyRss = rssSamples.filter((s) => s.at >= firstRowAt! + (doneAt - firstRowAt!) / 2).map((s) => s.mb);
+    const steadySamples = rssSamples.filter((s) => s.at >= firstRowAt! + (doneAt - firstRowAt!) / 2);
+    const steadyRss = steadySamples.map((s) => s.mb);
+    const steadyRssPerInstance = children.map((_, i) => Math.round(median(steadySamples.map((s) => s.perInstance[i]!))));
     const publishLagSeconds = (publishedAt - doneAt) / 1000;
     const windowRows = events.length - rowsBeforeWindow;
     say(`processor: ${windowRows} events in ${steadySeconds.toFixed(2)} s from first to last committed row (${rowsBeforeWindow} committed before) (${totalSeconds.toFixed(2)} s from spawn), ${incidentCount} incidents, ${outboxRows} announcements all published ${publishLagSeconds.toFixed(2)} s after the last row, exit ${exitCode}`);
@@ -331,7 +344,9 @@ async function main(): Promise<void> {
         cpuMicrosPerEvent: { processor: microsPerRow(windowCpu.processor, windowRows), postgres: microsPerRow(windowCpu.postgres, windowRows) },
         eventsPerSecondIncludingStart: Math.round(events.length / totalSeconds),
         secondsFromSpawn: totalSeconds,
+        instances: INSTANCES,
         steadyRssMb: Math.round(median(steadyRss)),
+        steadyRssMbPerInstance: steadyRssPerInstance,
         maxRssMb: Math.round(Math.max(...rssSamples.map((s) => s.mb))),
         exitCodeOnSigterm: exitCode,
         announcementsPublishedSecondsAfterLastRow: publishLagSeconds,
@@ -354,7 +369,7 @@ async function main(): Promise<void> {
     const markdown = [
       `# stream-processor benchmark (${result.at})`,
       '',
-      `${result.events} AnomalyEvents (${SIGHTINGS_PER_PROBLEM} sightings per problem from two cameras) on 6 partitions, through \`node stream-processor/dist/main.js\` with its defaults.`,
+      `${result.events} AnomalyEvents (${SIGHTINGS_PER_PROBLEM} sightings per problem from two cameras) on 6 partitions, through ${INSTANCES === 1 ? 'one process' : `${INSTANCES} processes in one consumer group`} \`node stream-processor/dist/main.js\` with its defaults.`,
       '',
       '| measure | value |',
       '|---|---|',
@@ -367,7 +382,7 @@ async function main(): Promise<void> {
       `| machine load average (1, 5, 15 min) at the end, on ${cpus().length} CPUs | ${result.loadAverage.join(', ')} |`,
       `| incidents made | ${incidentCount} (expected ${Math.ceil(EVENTS / SIGHTINGS_PER_PROBLEM)}) |`,
       `| announcements (outbox rows, published to Kafka by the relay) | ${outboxRows}, the last published ${publishLagSeconds.toFixed(2)} s after the last row |`,
-      `| processor RSS at steady state (median, second half) / max | ${result.processor.steadyRssMb} MB / ${result.processor.maxRssMb} MB |`,
+      `| processor RSS at steady state (median, second half) / max${INSTANCES === 1 ? '' : `, all ${INSTANCES} processes together (each at steady state: ${steadyRssPerInstance.join(', ')} MB)`} | ${result.processor.steadyRssMb} MB / ${result.processor.maxRssMb} MB |`,
       '',
       `Idempotent batched insert of the same ${result.events} rows, ${WRITE_BATCH} per transaction:`,
       '',

@@ -13,17 +13,23 @@ for (let digit = 0; digit < 16; digit++) {
 }
 const HYPHEN = 45;
 const FRACTION = /\.(\d+)/;
+// Up to this many characters a string is tried as ASCII byte by byte; a native UTF-8 write per
+// short field (ids, kinds, names) cost more than the copying itself.
+const ASCII_LOOP_MAX = 64;
 
 /** One COPY … FROM STDIN (FORMAT binary) payload, written row by row into a growing buffer. */
 export class CopyBinaryWriter {
   private buffer: Buffer;
+  // Big-endian numbers through a DataView: Buffer's write*BE methods check their arguments on every call.
+  private view: DataView;
   private at = 0;
 
   constructor(expectedBytes = 64 * 1024) {
     this.buffer = Buffer.allocUnsafe(Math.max(expectedBytes, 64));
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
     SIGNATURE.copy(this.buffer, 0);
-    this.buffer.writeInt32BE(0, 11);
-    this.buffer.writeInt32BE(0, 15);
+    this.view.setInt32(11, 0);
+    this.view.setInt32(15, 0);
     this.at = 19;
   }
 
@@ -32,27 +38,50 @@ export class CopyBinaryWriter {
     const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.at + bytes));
     this.buffer.copy(grown, 0, 0, this.at);
     this.buffer = grown;
+    this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
+  }
+
+  private int32(value: number): void {
+    this.view.setInt32(this.at, value);
+    this.at += 4;
   }
 
   row(fields: number): this {
     this.room(2);
-    this.at = this.buffer.writeInt16BE(fields, this.at);
+    this.view.setInt16(this.at, fields);
+    this.at += 2;
     return this;
   }
 
   null(): this {
     this.room(4);
-    this.at = this.buffer.writeInt32BE(-1, this.at);
+    this.int32(-1);
     return this;
   }
 
   text(value: string | null | undefined): this {
     if (value === null || value === undefined) return this.null();
-    const most = value.length * 3;
-    this.room(4 + most);
+    const length = value.length;
+    if (length <= ASCII_LOOP_MAX) {
+      this.room(4 + length);
+      const buffer = this.buffer;
+      const start = this.at + 4;
+      let i = 0;
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code > 0x7f) break;
+        buffer[start + i] = code;
+      }
+      if (i === length) {
+        this.int32(length);
+        this.at += length;
+        return this;
+      }
+    }
+    this.room(4 + length * 3);
     const written = this.buffer.write(value, this.at + 4, 'utf8');
-    this.buffer.writeInt32BE(written, this.at);
-    this.at += 4 + written;
+    this.int32(written);
+    this.at += written;
     return this;
   }
 
@@ -61,7 +90,7 @@ export class CopyBinaryWriter {
     const hyphenated = value.length === 36;
     if (!hyphenated && value.length !== 32) throw new TypeError(`not a UUID: ${value.slice(0, 40)}`);
     this.room(20);
-    this.buffer.writeInt32BE(16, this.at);
+    this.view.setInt32(this.at, 16);
     let out = this.at + 4;
     for (let i = 0; i < value.length; i += 2) {
       if (hyphenated && (i === 8 || i === 13 || i === 18 || i === 23)) {
@@ -90,25 +119,28 @@ export class CopyBinaryWriter {
     const micros = (ms - PG_EPOCH_MS) * 1000 + pastMillis;
     const high = Math.floor(micros / 2 ** 32);
     this.room(12);
-    this.at = this.buffer.writeInt32BE(8, this.at);
-    this.at = this.buffer.writeInt32BE(high, this.at);
-    this.at = this.buffer.writeUInt32BE(micros - high * 2 ** 32, this.at);
+    this.int32(8);
+    this.int32(high);
+    this.view.setUint32(this.at, micros - high * 2 ** 32);
+    this.at += 4;
     return this;
   }
 
   float4(value: number | null | undefined): this {
     if (value === null || value === undefined) return this.null();
     this.room(8);
-    this.at = this.buffer.writeInt32BE(4, this.at);
-    this.at = this.buffer.writeFloatBE(value, this.at);
+    this.int32(4);
+    this.view.setFloat32(this.at, value);
+    this.at += 4;
     return this;
   }
 
   float8(value: number | null | undefined): this {
     if (value === null || value === undefined) return this.null();
     this.room(12);
-    this.at = this.buffer.writeInt32BE(8, this.at);
-    this.at = this.buffer.writeDoubleBE(value, this.at);
+    this.int32(8);
+    this.view.setFloat64(this.at, value);
+    this.at += 8;
     return this;
   }
 
@@ -118,16 +150,17 @@ export class CopyBinaryWriter {
     const dimensions = values.length === 0 ? 0 : 1;
     const bytes = 12 + dimensions * 8 + values.length * 8;
     this.room(4 + bytes);
-    this.at = this.buffer.writeInt32BE(bytes, this.at);
-    this.at = this.buffer.writeInt32BE(dimensions, this.at);
-    this.at = this.buffer.writeInt32BE(0, this.at);
-    this.at = this.buffer.writeInt32BE(FLOAT4_OID, this.at);
+    this.int32(bytes);
+    this.int32(dimensions);
+    this.int32(0);
+    this.int32(FLOAT4_OID);
     if (dimensions === 1) {
-      this.at = this.buffer.writeInt32BE(values.length, this.at);
-      this.at = this.buffer.writeInt32BE(1, this.at);
+      this.int32(values.length);
+      this.int32(1);
       for (const value of values) {
-        this.at = this.buffer.writeInt32BE(4, this.at);
-        this.at = this.buffer.writeFloatBE(value, this.at);
+        this.int32(4);
+        this.view.setFloat32(this.at, value);
+        this.at += 4;
       }
     }
     return this;
@@ -136,7 +169,8 @@ export class CopyBinaryWriter {
   /** The payload with its trailer; the writer is spent afterwards. */
   finish(): Buffer {
     this.room(2);
-    this.at = this.buffer.writeInt16BE(-1, this.at);
+    this.view.setInt16(this.at, -1);
+    this.at += 2;
     return this.buffer.subarray(0, this.at);
   }
 }

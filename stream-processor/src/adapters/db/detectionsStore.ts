@@ -18,7 +18,9 @@ export interface DetectionRow {
 /** Which of these events are stored already (a re-delivery); callers hold the cells' locks, so the answer stays true. */
 export async function storedEventIds(client: Sql, eventIds: readonly string[]): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
-  const { rows } = await client.query<{ event_id: string }>('SELECT event_id FROM detections WHERE event_id = ANY($1::uuid[])', [eventIds]);
+  // One array literal rather than a JS array, which pg quotes and escapes element by element; the
+  // ids are contract-validated UUIDs, and the uuid[] cast refuses anything else.
+  const { rows } = await client.query<{ event_id: string }>('SELECT event_id FROM detections WHERE event_id = ANY($1::uuid[])', [`{${eventIds.join(',')}}`]);
   return new Set(rows.map((r) => r.event_id));
 }
 

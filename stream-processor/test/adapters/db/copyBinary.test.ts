@@ -54,6 +54,17 @@ describe('binary COPY writer against real PostgreSQL', function () {
     assert.throws(() => new CopyBinaryWriter().timestamptz('yesterday'), /not a time/);
   });
 
+  it('writes text the same whether it is short ASCII, has a non-ASCII character late, or is long', async () => {
+    const labels = ['gw-12', 'a'.repeat(63) + 'é', 'b'.repeat(64), 'c'.repeat(65), `${'d'.repeat(40)}€${'e'.repeat(500)}`, 'x'.repeat(5_000)];
+    await client.query('CREATE TABLE labels (n real, label text)');
+    // A small first guess, so the later labels also exercise growing the buffer mid-text.
+    const copy = new CopyBinaryWriter(16);
+    for (const [n, label] of labels.entries()) copy.row(2).float4(n).text(label);
+    await pipeline(Readable.from([copy.finish()]), client.query(copyFrom('COPY labels FROM STDIN (FORMAT binary)')));
+    const { rows } = await client.query<{ label: string }>('SELECT label FROM labels ORDER BY n');
+    assert.deepEqual(rows.map((r) => r.label), labels);
+  });
+
   it('grows past its first guess of the size', async () => {
     const copy = new CopyBinaryWriter(16);
     for (let i = 0; i < 2_000; i++) copy.row(6).uuid(undefined).timestamptz('2026-11-28T06:05:00Z').text(`row ${i}`).float4(i).float8(i).float4Array([i]);
