@@ -1,4 +1,4 @@
-// Edge inference: the shipped detector through the edge agent's own code (sharp decode, letterbox,
+// Edge inference: the shipped detector through the edge agent's own code (TurboJPEG or sharp decode, letterbox in WebAssembly,
 // onnxruntime-node on one thread, decode + class-aware NMS, then zones and the tracker), per stage,
 // against a Python onnxruntime + OpenCV baseline running the same model on the same images, one
 // thread each, in the same run. Targets (issues 3 and 4): model ≤ 40 ms/frame on one core;
@@ -324,12 +324,12 @@ const md = `# edge-inference benchmark (${results.at})
 Shipped model \`${SHIPPED_MODEL.path.replace(`${root}/`, '')}\` (${results.model.input.join('x')}), ${images.length} held-out images, on ${results.machine.cpus} cores with a 1-minute load average of ${results.machine.loadAverage1m.start.toFixed(1)} at the start and ${results.machine.loadAverage1m.end.toFixed(1)} at the end; ${ROUNDS} rounds of ${FRAMES} frames per side after ${WARMUP} warm-up, the sides alternating in each round (order rotated); medians over the rounds, and ratios as the median of per-round ratios (each side's round against the Python round run beside it). One thread for onnxruntime and one for image decoding on both sides (\`cv2.setNumThreads(1)\`; the agent's JPEG decoder: ${jpegDecoder}, one frame per call; libvips via \`sharp.concurrency(1)\` for anything else).
 
 - **sequential**: one frame at a time on both sides (decode → preprocess → model → postprocess).
-- **pipelined**: the edge agent as it runs: its worker hands the detector the next frame while the current one is in the model, so sharp decodes frame n+1 on libuv's thread (a second core when there is one) while onnxruntime runs frame n on the main thread. The Python baseline stays sequential, as a typical deployment script is.
+- **pipelined**: the edge agent as it runs: its worker hands the detector the next frame while the current one is in the model, so the JPEG decoder decodes frame n+1 on libuv's thread (a second core when there is one) while onnxruntime runs frame n on the main thread. The Python baseline stays sequential, as a typical deployment script is.
 
-| stage, mean ms per frame (sequential rounds) | edge agent (Node: sharp + onnxruntime-node) | baseline (Python: OpenCV + onnxruntime) |
+| stage, mean ms per frame (sequential rounds) | edge agent (Node: TurboJPEG, WebAssembly SIMD letterbox, onnxruntime-node) | baseline (Python: OpenCV + onnxruntime) |
 |---|---|---|
 | decode JPEG | ${ms(seq.meanMs.decodeMs)} | ${ms(py.meanMs.decodeMs)} |
-| preprocess (letterbox + tensor) | ${ms(seq.meanMs.preprocessMs)} | ${ms(py.meanMs.preprocessMs)} |
+| preprocess (letterbox + float tensor, from the full-size decode on both sides) | ${ms(seq.meanMs.preprocessMs)} | ${ms(py.meanMs.preprocessMs)} |
 | inference (model) | **${ms(seq.meanMs.inferenceMs)}** | ${ms(py.meanMs.inferenceMs)} |
 | postprocess (decode + NMS + boxes) | ${ms(seq.meanMs.postprocessMs)} | ${ms(py.meanMs.postprocessMs)} |
 | track (zones, class thresholds, IoU tracker) | ${ms(seq.meanMs.trackMs)} | — (the baseline has no tracker) |

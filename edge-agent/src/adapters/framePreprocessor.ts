@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { DetectorError } from '../core/detectorErrors.js';
 import { computeLetterbox, type Letterbox } from '../core/letterbox.js';
-import { letterboxToTensor } from '../core/letterboxTensor.js';
+import { letterboxToTensor, type LetterboxKernel } from '../core/letterboxTensor.js';
 import { loadTurboJpeg } from './turboJpeg.js';
 
 /** A decoded frame: 8-bit RGB, row-major, no padding between rows. */
@@ -36,8 +36,11 @@ function asImageError(error: unknown, maxPixels: number): DetectorError {
   return new DetectorError('IMAGE_INVALID', message, false, { cause: error });
 }
 
-/** Letterboxes a frame into the model input as one float32 tensor [1, 3, H, W], RGB scaled to 0..1. */
-export function frameToTensor(frame: RawFrame, inputWidth: number, inputHeight: number, into?: Float32Array): { tensor: Float32Array; letterbox: Letterbox } {
+/**
+ * Letterboxes a frame into the model input as one float32 tensor [1, 3, H, W], RGB scaled to 0..1:
+ * with a kernel, its tensor (valid until its next frame); without, a tensor of its own.
+ */
+export function frameToTensor(frame: RawFrame, inputWidth: number, inputHeight: number, kernel?: LetterboxKernel): { tensor: Float32Array; letterbox: Letterbox } {
   const letterbox = computeLetterbox(frame.width, frame.height, inputWidth, inputHeight);
-  return { tensor: letterboxToTensor(frame.data, letterbox, into), letterbox };
+  return { tensor: kernel ? kernel.toTensor(frame.data, letterbox) : letterboxToTensor(frame.data, letterbox), letterbox };
 }

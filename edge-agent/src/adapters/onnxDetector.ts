@@ -8,6 +8,7 @@ import { DetectorError } from '../core/detectorErrors.js';
 import { toSourceBox, type Letterbox } from '../core/letterbox.js';
 import { parseModelMetadata } from '../core/modelMetadata.js';
 import { nonMaxSuppression } from '../core/nms.js';
+import { createLetterboxKernel } from '../core/letterboxTensor.js';
 import { readOnnxModelFile } from '../core/onnxModelFile.js';
 import { decodeFrame, frameToTensor, type RawFrame } from './framePreprocessor.js';
 
@@ -116,9 +117,9 @@ export async function createDetector(options: DetectorOptions): Promise<Detector
     metadata: file.metadata,
   };
 
-  // One input buffer for every frame, so frames run one at a time: a second caller waits its turn
-  // rather than overwrite a tensor onnxruntime is still reading on its own thread.
-  const input = new Float32Array(3 * model.inputWidth * model.inputHeight);
+  // One input tensor for every frame (the kernel's), so frames run one at a time: a second caller
+  // waits its turn rather than overwrite a tensor onnxruntime is still reading on its own thread.
+  const kernel = createLetterboxKernel();
   let queue: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
     const next = queue.then(work);
@@ -153,7 +154,7 @@ export async function createDetector(options: DetectorOptions): Promise<Detector
       return exclusive(async () => {
         const { frame, decodeMs } = await decoded;
         const t1 = performance.now();
-        const { tensor, letterbox } = frameToTensor(frame, model.inputWidth, model.inputHeight, input);
+        const { tensor, letterbox } = frameToTensor(frame, model.inputWidth, model.inputHeight, kernel);
         const t2 = performance.now();
         const r = await infer(tensor, letterbox, overrides?.scoreThreshold ?? opts.scoreThreshold);
         const timings = { decodeMs, preprocessMs: t2 - t1, inferenceMs: r.inferenceMs, postprocessMs: r.postprocessMs };
@@ -163,7 +164,7 @@ export async function createDetector(options: DetectorOptions): Promise<Detector
     detectFrame: (frame, overrides) =>
       exclusive(async () => {
         const t0 = performance.now();
-        const { tensor, letterbox } = frameToTensor(frame, model.inputWidth, model.inputHeight, input);
+        const { tensor, letterbox } = frameToTensor(frame, model.inputWidth, model.inputHeight, kernel);
         const t1 = performance.now();
         const r = await infer(tensor, letterbox, overrides?.scoreThreshold ?? opts.scoreThreshold);
         const timings = { decodeMs: 0, preprocessMs: t1 - t0, inferenceMs: r.inferenceMs, postprocessMs: r.postprocessMs };
