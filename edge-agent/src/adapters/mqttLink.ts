@@ -1,18 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { gatewayStatusCodec, mqttTopics, type GatewayStatus } from '@gridsight/contracts';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { EventStore } from './eventStore.js';
+import { mqttConnectOptions, type MqttConnection } from './mqttConnectOptions.js';
 
-export interface MqttLinkOptions {
-  readonly url: string;
+export interface MqttLinkOptions extends MqttConnection {
   readonly gatewayId: string;
-  readonly username?: string;
-  readonly password?: string;
-  readonly caFile?: string;
-  readonly certFile?: string;
-  readonly keyFile?: string;
-  readonly rejectUnauthorized: boolean;
-  readonly reconnectMs: number;
   /** Replay and live publishing share this ceiling, so a backlog never floods the broker (its per-client rate limit). */
   readonly maxPublishPerSecond: number;
   /**
@@ -43,24 +35,9 @@ export interface MqttLink {
  * and leave the store only on PUBACK; the Last Will marks the gateway offline if the connection dies.
  */
 export function createMqttLink(options: MqttLinkOptions, store: EventStore, will: GatewayStatus, hooks: MqttLinkHooks = {}): MqttLink {
+  // A clean session is enough: the store is the session, and everything unacknowledged is re-sent from it after a reconnect.
   const clientOptions: IClientOptions = {
-    clientId: options.gatewayId,
-    protocolVersion: 4,
-    // The store is the session: everything unacknowledged is re-sent from it after a reconnect.
-    clean: true,
-    reconnectPeriod: options.reconnectMs,
-    // mqtt.js stops for good after a refused CONNACK. An unattended gateway must keep trying:
-    // "server unavailable" is the broker's identity store blinking, and even a refusal of its
-    // credentials may end when an operator fixes them on the server side.
-    reconnectOnConnackError: true,
-    connectTimeout: 10_000,
-    keepalive: 30,
-    ...(options.username !== undefined ? { username: options.username } : {}),
-    ...(options.password !== undefined ? { password: options.password } : {}),
-    ...(options.caFile ? { ca: readFileSync(options.caFile) } : {}),
-    ...(options.certFile ? { cert: readFileSync(options.certFile) } : {}),
-    ...(options.keyFile ? { key: readFileSync(options.keyFile) } : {}),
-    rejectUnauthorized: options.rejectUnauthorized,
+    ...mqttConnectOptions(options, options.gatewayId),
     will: { topic: mqttTopics.gatewayStatus(options.gatewayId), payload: gatewayStatusCodec.encode(will), qos: 1, retain: true },
   };
   const client: MqttClient = mqtt.connect(options.url, clientOptions);

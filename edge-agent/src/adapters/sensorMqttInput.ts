@@ -1,20 +1,12 @@
-import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions } from 'mqtt';
 import { mapSensorPayload, type SensorPayloadMapping, type SensorPayloadRejection } from '../core/sensorPayload.js';
 import { topicMatches } from '../core/topicFilter.js';
+import { mqttConnectOptions, type MqttConnection } from './mqttConnectOptions.js';
 import type { SensorChannel } from './sensorChannel.js';
 
-export interface SensorMqttInputOptions {
-  readonly url: string;
+export interface SensorMqttInputOptions extends MqttConnection {
   readonly clientId: string;
-  readonly username?: string;
-  readonly password?: string;
-  readonly caFile?: string;
-  readonly certFile?: string;
-  readonly keyFile?: string;
-  readonly rejectUnauthorized: boolean;
   readonly qos: 0 | 1 | 2;
-  readonly reconnectMs: number;
   readonly sensors: ReadonlyArray<{ readonly id: string; readonly topic: string; readonly mapping: SensorPayloadMapping; readonly channel: SensorChannel }>;
 }
 
@@ -37,24 +29,11 @@ export interface SensorMqttInput {
  * match several sensors' filters; each gets it.
  */
 export function startSensorMqttInput(options: SensorMqttInputOptions, hooks: SensorMqttHooks = {}): SensorMqttInput {
+  // A clean session also because readings queued while the agent was away would arrive with the wrong time.
   const clientOptions: IClientOptions = {
-    clientId: options.clientId,
-    protocolVersion: 4,
-    // Readings queued while the agent was away would arrive with the wrong time: start afresh.
-    clean: true,
+    ...mqttConnectOptions(options, options.clientId),
     // Subscribed in the connect handler instead, where a refused subscription is seen each time.
     resubscribe: false,
-    reconnectPeriod: options.reconnectMs,
-    // mqtt.js stops for good after a refused CONNACK; the local broker may refuse while it starts.
-    reconnectOnConnackError: true,
-    connectTimeout: 10_000,
-    keepalive: 30,
-    ...(options.username !== undefined ? { username: options.username } : {}),
-    ...(options.password !== undefined ? { password: options.password } : {}),
-    ...(options.caFile ? { ca: readFileSync(options.caFile) } : {}),
-    ...(options.certFile ? { cert: readFileSync(options.certFile) } : {}),
-    ...(options.keyFile ? { key: readFileSync(options.keyFile) } : {}),
-    rejectUnauthorized: options.rejectUnauthorized,
   };
   const client = mqtt.connect(options.url, clientOptions);
   const subscriptions = Object.fromEntries(options.sensors.map((sensor) => [sensor.topic, { qos: options.qos }]));
