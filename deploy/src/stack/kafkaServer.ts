@@ -2,17 +2,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { secondsSince } from './elapsed.js';
 import { checkJava } from './javaRuntime.js';
 import { ensureKafkaJars } from './kafkaJars.js';
 import { kafkaServerProperties, newClusterId, propertyValue } from './kafkaProperties.js';
 import { isJavaStackFrame, lastLines, logTail } from './logTail.js';
+import { startOwnServer } from './ownServer.js';
 import { LOOPBACK } from './ports.js';
 import { kafkaHome } from './repoPaths.js';
 import { describeExit, runCommand, type ExitStatus } from './runCommand.js';
 import { StackError, startInterrupted } from './stackError.js';
-import { spawnSupervised } from './supervisedProcess.js';
-import { waitForOwnServer } from './waitUntilReady.js';
 
 export interface KafkaServerOptions {
   /** Everything Kafka writes lives here: its properties, logs and partitions. */
@@ -40,8 +38,6 @@ export interface KafkaServer {
   /** SIGTERM (Kafka's clean shutdown), then SIGKILL if it is still running after 20 s. */
   stop(): Promise<void>;
 }
-
-const STOP_GRACE_MS = 20_000;
 
 export async function startKafka(options: KafkaServerOptions): Promise<KafkaServer> {
   const { dataDir, port, controllerPort, env, signal, onProgress } = options;
@@ -82,38 +78,30 @@ export async function startKafka(options: KafkaServerOptions): Promise<KafkaServ
     }
   }
 
-  const child = await spawnSupervised({
-    command: java,
-    args: [...jvm(['-Xms256m', '-Xmx768m']), 'kafka.Kafka', propertiesFile],
-    logFile: consoleLog,
-    stopSignal: 'SIGTERM',
-    env,
-    cwd: dataDir,
-  });
-  const stop = async (): Promise<void> => {
-    await child.stop(STOP_GRACE_MS);
-  };
   const address = `${LOOPBACK}:${port}`;
-  try {
-    await waitForOwnServer({
-      name: 'kafka',
-      address,
-      logFile,
-      probe: () => describeCluster([address]),
-      expected: clusterId,
-      describe: (id) => `cluster ${id}`,
-      exitReport: async () =>
-        `the last lines of ${consoleLog}:\n${await logTail(consoleLog, { lines: 12, skip: isJavaStackFrame })}\n(details in ${logFile})`,
-      exited: child.exited,
-      timeoutMs: startTimeoutMs,
-      signal,
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  onProgress?.(`kafka: up on ${address} in ${secondsSince(started)}`);
-  return { brokers: [address], clusterId, pid: child.pid, logFile, exited: child.exited, stop };
+  const server = await startOwnServer({
+    spawn: {
+      command: java,
+      args: [...jvm(['-Xms256m', '-Xmx768m']), 'kafka.Kafka', propertiesFile],
+      logFile: consoleLog,
+      stopSignal: 'SIGTERM',
+      env,
+      cwd: dataDir,
+    },
+    name: 'kafka',
+    address,
+    logFile,
+    probe: () => describeCluster([address]),
+    expected: clusterId,
+    describe: (id) => `cluster ${id}`,
+    exitReport: async () =>
+      `the last lines of ${consoleLog}:\n${await logTail(consoleLog, { lines: 12, skip: isJavaStackFrame })}\n(details in ${logFile})`,
+    timeoutMs: startTimeoutMs,
+    signal,
+    startedAt: started,
+    onProgress,
+  });
+  return { brokers: [address], clusterId, logFile, ...server };
 }
 
 /** The cluster id once the broker serves metadata and has registered itself, i.e. takes requests. */

@@ -3,15 +3,13 @@ import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { secondsSince } from './elapsed.js';
 import { lastLines, logTail } from './logTail.js';
 import { firstBlockedFolder, lookupOsUser, type OsUser } from './osUser.js';
+import { startOwnServer } from './ownServer.js';
 import { LOOPBACK } from './ports.js';
 import { findPostgresBinDir } from './postgresBinaries.js';
 import { describeExit, runCommand, type ExitStatus } from './runCommand.js';
 import { StackError } from './stackError.js';
-import { spawnSupervised } from './supervisedProcess.js';
-import { waitForOwnServer } from './waitUntilReady.js';
 
 export interface PostgresServerOptions {
   /** Everything PostgreSQL writes lives here: the cluster, its socket, its log, the password. */
@@ -35,7 +33,6 @@ export interface PostgresServer {
 
 export const DATABASE = 'gridsight';
 const SUPERUSER = 'postgres';
-const STOP_GRACE_MS = 20_000;
 
 export async function startPostgres(options: PostgresServerOptions): Promise<PostgresServer> {
   const { dataDir, port, signal, onProgress, startTimeoutMs = 60_000 } = options;
@@ -74,44 +71,36 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Pos
   }
 
   // The postgres process itself, not pg_ctl: pg_ctl daemonizes, and a daemon would outlive us.
-  const child = await spawnSupervised({
-    command: join(binDir, 'postgres'),
-    args: [
-      ...['-D', clusterDir, '-h', LOOPBACK, '-p', String(port), '-k', socketDir],
-      ...['-c', 'max_connections=200', '-c', 'shared_buffers=256MB'],
-      // The default, stated because tests kill this server on purpose and expect no data loss.
-      ...['-c', 'fsync=on'],
-    ],
-    logFile,
-    stopSignal: 'SIGINT',
-    ...serverProcess,
-  });
-  const stop = async (): Promise<void> => {
-    await child.stop(STOP_GRACE_MS);
-  };
   const connection = { host: LOOPBACK, port, user: SUPERUSER, password };
   const address = `${LOOPBACK}:${port}`;
-  try {
-    await waitForOwnServer({
-      name: 'postgres',
-      address,
+  const server = await startOwnServer({
+    spawn: {
+      command: join(binDir, 'postgres'),
+      args: [
+        ...['-D', clusterDir, '-h', LOOPBACK, '-p', String(port), '-k', socketDir],
+        ...['-c', 'max_connections=200', '-c', 'shared_buffers=256MB'],
+        // The default, stated because tests kill this server on purpose and expect no data loss.
+        ...['-c', 'fsync=on'],
+      ],
       logFile,
-      probe: () => dataDirectoryOf(connection),
-      expected: clusterDir,
-      describe: (dir) => `data in ${dir}`,
-      exitReport: async () => `the last lines of ${logFile}:\n${await logTail(logFile)}`,
-      exited: child.exited,
-      timeoutMs: startTimeoutMs,
-      signal,
-    });
-    await createDatabaseIfMissing(connection);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  onProgress?.(`postgres: up on ${address} in ${secondsSince(started)}`);
+      stopSignal: 'SIGINT',
+      ...serverProcess,
+    },
+    name: 'postgres',
+    address,
+    logFile,
+    probe: () => dataDirectoryOf(connection),
+    expected: clusterDir,
+    describe: (dir) => `data in ${dir}`,
+    exitReport: async () => `the last lines of ${logFile}:\n${await logTail(logFile)}`,
+    timeoutMs: startTimeoutMs,
+    signal,
+    whenReady: () => createDatabaseIfMissing(connection),
+    startedAt: started,
+    onProgress,
+  });
   const url = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@${address}/${DATABASE}`;
-  return { url, pid: child.pid, logFile, exited: child.exited, stop };
+  return { url, logFile, ...server };
 }
 
 /** PostgreSQL refuses to run as root; as root we run it as the user Debian's package creates. */

@@ -2,13 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { secondsSince } from './elapsed.js';
 import { logTail } from './logTail.js';
+import { startOwnServer } from './ownServer.js';
 import { LOOPBACK } from './ports.js';
 import type { ExitStatus } from './runCommand.js';
 import { StackError } from './stackError.js';
-import { spawnSupervised } from './supervisedProcess.js';
-import { waitForOwnServer } from './waitUntilReady.js';
 
 export interface RedisServerOptions {
   /** Redis's append-only file and its log live here. */
@@ -31,7 +29,6 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-const STOP_GRACE_MS = 20_000;
 const REDIS_SERVER_PATHS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'];
 
 export async function startRedis(options: RedisServerOptions): Promise<RedisServer> {
@@ -43,41 +40,33 @@ export async function startRedis(options: RedisServerOptions): Promise<RedisServ
   }
   await mkdir(dataDir, { recursive: true });
   const logFile = join(dataDir, 'server.log');
-  const child = await spawnSupervised({
-    command,
-    args: [
-      ...['--bind', LOOPBACK, '--port', String(port), '--dir', dataDir, '--daemonize', 'no', '--logfile', ''],
-      // The broker's QoS 1 sessions must outlive a Redis restart too: an fsync'd append-only log.
-      ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
-      ...['--maxmemory', `${maxMemoryMb}mb`, '--maxmemory-policy', 'noeviction'],
-    ],
-    logFile,
-    stopSignal: 'SIGTERM',
-    cwd: dataDir,
-  });
-  const stop = async (): Promise<void> => {
-    await child.stop(STOP_GRACE_MS);
-  };
   const address = `${LOOPBACK}:${port}`;
-  try {
-    await waitForOwnServer({
-      name: 'redis',
-      address,
+  const server = await startOwnServer({
+    spawn: {
+      command,
+      args: [
+        ...['--bind', LOOPBACK, '--port', String(port), '--dir', dataDir, '--daemonize', 'no', '--logfile', ''],
+        // The broker's QoS 1 sessions must outlive a Redis restart too: an fsync'd append-only log.
+        ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+        ...['--maxmemory', `${maxMemoryMb}mb`, '--maxmemory-policy', 'noeviction'],
+      ],
       logFile,
-      probe: () => redisDir(port),
-      expected: dataDir,
-      describe: (dir) => `data in ${dir}`,
-      exitReport: async () => `the last lines of ${logFile}:\n${await logTail(logFile)}`,
-      exited: child.exited,
-      timeoutMs: startTimeoutMs,
-      signal,
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  onProgress?.(`redis: up on ${address} in ${secondsSince(started)}`);
-  return { url: `redis://${address}`, pid: child.pid, logFile, exited: child.exited, stop };
+      stopSignal: 'SIGTERM',
+      cwd: dataDir,
+    },
+    name: 'redis',
+    address,
+    logFile,
+    probe: () => redisDir(port),
+    expected: dataDir,
+    describe: (dir) => `data in ${dir}`,
+    exitReport: async () => `the last lines of ${logFile}:\n${await logTail(logFile)}`,
+    timeoutMs: startTimeoutMs,
+    signal,
+    startedAt: started,
+    onProgress,
+  });
+  return { url: `redis://${address}`, logFile, ...server };
 }
 
 /** `CONFIG GET dir` over a bare socket: proves the server answers and that it is ours. */
