@@ -117,6 +117,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let running = false;
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
+  // A wake() during a round: its rows may have committed after the round read, so no pause follows.
+  let woken = false;
 
   const relayOnce = async (): Promise<RelayRound> => {
     const client = await pool.connect();
@@ -172,6 +174,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const pause = (ms: number): Promise<void> =>
     new Promise((resolve) => {
+      if (woken) {
+        woken = false;
+        resolve();
+        return;
+      }
       const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
@@ -185,6 +192,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     let errorDelay = 100;
     while (running) {
       try {
+        woken = false;
         const round = await relayOnce();
         errorDelay = 100;
         if (round.leader && retainPublishedMs > 0 && Date.now() - lastCleanup > CLEANUP_EVERY_MS) {
@@ -195,6 +203,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       } catch (error) {
         failures?.inc({ relay: name });
         logger.warn({ err: error, relay: name, retryInMs: errorDelay }, 'outbox relay round failed; retrying');
+        woken = false;
         if (running) await pause(errorDelay);
         errorDelay = Math.min(errorDelay * 2, maxErrorDelayMs);
       }
@@ -209,7 +218,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       loop = run();
     },
     wake() {
-      wakeUp?.();
+      if (wakeUp) wakeUp();
+      else woken = true;
     },
     async stop() {
       running = false;

@@ -52,6 +52,48 @@ describe('outbox relay', function () {
     return relay;
   };
 
+  it('publishes rows written while a round runs without waiting for the idle pause, when woken then', async () => {
+    const ownTopic = uniqueName('gs-outbox-wake');
+    await admin.createTopics({ topics: [{ topic: ownTopic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    producers.push(producer);
+    // Holds the first send until released, so that the second row is written and woken for mid-round.
+    let inSend: () => void = () => undefined;
+    const sending = new Promise<void>((resolve) => (inSend = resolve));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const gated = Object.create(producer) as Producer;
+    gated.sendBatch = async (batch) => {
+      inSend();
+      await released;
+      return producer.sendBatch(batch);
+    };
+    const relay = createOutboxRelay({ pool, producer: gated, topics: [ownTopic], name: `test-${ownTopic}`, logger, idleDelayMs: 600_000 });
+    relays.push(relay);
+    const write = async (seq: number) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await writeOutbox(client, [{ eventId: randomUUID(), topic: ownTopic, key: 'k', payload: { seq } }]);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    };
+    await write(1);
+    relay.start();
+    await sending;
+    await write(2);
+    relay.wake();
+    release();
+    await waitFor(
+      'both rows published, long before the idle pause ends',
+      async () => ((await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE topic = $1 AND published_at IS NOT NULL', [ownTopic])).rows[0]!.n === '2' ? true : undefined),
+      30_000,
+    );
+  });
+
   it('lets only one relay of a name publish while another holds the lock', async () => {
     const relay = await newRelay();
     const holder = await pool.connect();
