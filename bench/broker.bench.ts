@@ -4,13 +4,13 @@
 // the same load generator in the same run. Target: ≥ 0.5× mosquitto's rate.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KAFKA_TOPICS, mqttTopics } from '@gridsight/contracts';
 import { ensureTopics } from '@gridsight/deploy';
-import { createTestDatabase, testServices, uniqueName } from '@gridsight/deploy/testing';
+import { createTestDatabase, freePort, testServices, uniqueName } from '@gridsight/deploy/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
@@ -65,14 +65,6 @@ function listenerPid(port: number): number | undefined {
   const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
   const match = /pid=(\d+)/.exec(out);
   return match ? Number(match[1]) : undefined;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function percentile(sorted: number[], p: number): number {

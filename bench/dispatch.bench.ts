@@ -10,7 +10,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +18,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { incidentEventCodec, type IncidentEvent, type Source } from '@gridsight/contracts';
-import { createTestDatabase, testServices, uniqueName } from '@gridsight/deploy/testing';
+import { createTestDatabase, freePort, testServices, uniqueName } from '@gridsight/deploy/testing';
 import { hashPassword } from '@gridsight/service-kit';
 import { replaceShifts, upsertCell, upsertPerson } from '../dispatch-service/src/adapters/db/adminStore.js';
 
@@ -41,17 +40,6 @@ const camera: Source = { type: 'camera', gatewayId: 'gw-bench', deviceId: 'cam-1
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const round = (n: number) => Math.round(n * 100) / 100;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

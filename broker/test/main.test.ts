@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createTestDatabase, testRedisUrl, testServices, type TestDatabase } from '@gridsight/deploy/testing';
+import { createTestDatabase, freePort, testRedisUrl, testServices, type TestDatabase } from '@gridsight/deploy/testing';
 
 const main = join(import.meta.dirname, '..', 'dist', 'main.js');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));

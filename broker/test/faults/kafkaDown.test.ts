@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KAFKA_TOPICS, mqttTopics } from '@gridsight/contracts';
 import { startKafka, type KafkaServer } from '@gridsight/deploy';
 import type { MqttClient } from 'mqtt';
-import { kafkaTail } from '@gridsight/deploy/testing';
+import { freePort, kafkaTail } from '@gridsight/deploy/testing';
 import { anomalyEvent } from '../support/fixtures.js';
 import { connectGateway } from '../support/mqttClients.js';
 import { startTestBroker, type TestBroker } from '../support/testBroker.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

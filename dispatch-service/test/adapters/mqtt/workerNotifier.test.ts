@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import mqtt from 'mqtt';
 import { ticketEventCodec, type TicketEvent } from '@gridsight/contracts';
 import { createLogger } from '@gridsight/service-kit';
-import { testServices, uniqueName } from '@gridsight/deploy/testing';
+import { freePort, testServices, uniqueName } from '@gridsight/deploy/testing';
 import { createWorkerNotifier, type WorkerNotifier } from '../../../src/adapters/mqtt/workerNotifier.js';
 import { handleIncidentEvent } from '../../../src/workflows/handleIncidentEvent.js';
 import { addWorker, createWorld, openIncident, type World } from '../../support/world.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // mosquitto stands in for the project's broker here: an independent MQTT peer that checks the push is plain MQTT 3.1.1 QoS 1.
 describe('ticket events pushed to workers over MQTT (real Kafka, mosquitto)', function () {
