@@ -1,7 +1,8 @@
-import { api, ApiError, el, session, signIn, signOut } from '/shared/api.js';
+import { api, ApiError, el, session, signOut } from '/shared/api.js';
 import { countdown, currentLanguage, t, toggleLanguage } from '/shared/i18n.js';
 import { createMap } from '/shared/map.js';
 import { flush, perform, queued } from '/shared/queue.js';
+import { signInForm } from '/shared/signInForm.js';
 
 const main = document.getElementById('main');
 const state = { tickets: [], cells: null, me: null, view: 'list', ticketId: null, stream: null, lastSeen: new Set() };
@@ -36,31 +37,6 @@ function header() {
   const pending = queued().length;
   net.hidden = navigator.onLine && pending === 0;
   net.textContent = navigator.onLine ? `${t('queued')}: ${pending}` : t('offline');
-}
-
-function loginView() {
-  const error = el('p', { className: 'error', role: 'alert' });
-  const form = el(
-    'form',
-    {
-      className: 'login',
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const data = new FormData(form);
-        try {
-          await signIn(String(data.get('username')), String(data.get('password')));
-          await start();
-        } catch (e) {
-          error.textContent = e instanceof ApiError && e.status === 401 ? t('badLogin') : e.message;
-        }
-      },
-    },
-    el('label', {}, t('username'), el('input', { name: 'username', autocomplete: 'username', required: true })),
-    el('label', {}, t('password'), el('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
-    el('button', { className: 'primary', type: 'submit' }, t('signIn')),
-    error,
-  );
-  return form;
 }
 
 function deadlineOf(ticket) {
@@ -198,7 +174,7 @@ function openTicket(ticketId) {
 async function render() {
   header();
   if (!session.get()) {
-    main.replaceChildren(loginView());
+    main.replaceChildren(signInForm(start));
     return;
   }
   main.replaceChildren(state.view === 'detail' && state.ticketId ? await detailView(state.ticketId) : listView());

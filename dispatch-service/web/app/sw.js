@@ -1,7 +1,7 @@
 // App shell cache so the app opens without a connection; API calls always go to the network
 // (the app's own queue handles actions made offline).
 const CACHE = 'gridsight-app-v1';
-const SHELL = ['/app/', '/app/app.js', '/app/styles.css', '/app/manifest.webmanifest', '/app/icon.svg', '/shared/api.js', '/shared/i18n.js', '/shared/map.js', '/shared/queue.js', '/vendor/leaflet/leaflet.js', '/vendor/leaflet/leaflet.css'];
+const SHELL = ['/app/', '/app/app.js', '/app/styles.css', '/app/manifest.webmanifest', '/app/icon.svg', '/shared/api.js', '/shared/i18n.js', '/shared/map.js', '/shared/queue.js', '/shared/signInForm.js', '/vendor/leaflet/leaflet.js', '/vendor/leaflet/leaflet.css'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -1,6 +1,7 @@
-import { api, ApiError, el, session, signIn } from '/shared/api.js';
+import { api, ApiError, el, session } from '/shared/api.js';
 import { currentLanguage, t, toggleLanguage } from '/shared/i18n.js';
 import { createMap } from '/shared/map.js';
+import { signInForm } from '/shared/signInForm.js';
 
 // Live incident map for local runs: every open ticket on the grid, redrawn on each pushed change.
 const main = document.getElementById('main');
@@ -20,28 +21,7 @@ function header() {
 }
 
 function login() {
-  const error = el('p', { className: 'error', role: 'alert' });
-  const form = el(
-    'form',
-    {
-      className: 'login',
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const data = new FormData(form);
-        try {
-          await signIn(String(data.get('username')), String(data.get('password')));
-          await start();
-        } catch (e) {
-          error.textContent = e instanceof ApiError && e.status === 401 ? t('badLogin') : e.message;
-        }
-      },
-    },
-    el('input', { name: 'username', placeholder: t('username'), required: true }),
-    el('input', { name: 'password', type: 'password', placeholder: t('password'), required: true }),
-    el('button', { className: 'primary', type: 'submit' }, t('signIn')),
-    error,
-  );
-  main.replaceChildren(form);
+  main.replaceChildren(signInForm(start));
 }
 
 async function redraw(counts) {
