@@ -46,20 +46,38 @@ export function reachM(event: AnomalyEvent, settings: DedupeSettings): number {
 export function decide(sighting: Sighting, nearby: readonly IncidentState[], settings: DedupeSettings): Decision {
   const { event } = sighting;
   const reach = reachM(event, settings);
-  const inReach = nearby
-    .filter((incident) => incident.kind === event.kind)
-    .map((incident) => ({ incident, distance: distanceM(incident.location, event.location) }))
-    .filter(({ distance }) => distance <= reach);
-  const live = inReach
-    .filter(({ incident }) => incident.status !== 'closed')
-    .sort((a, b) => a.distance - b.distance || a.incident.firstSeenAt.localeCompare(b.incident.firstSeenAt) || a.incident.incidentId.localeCompare(b.incident.incidentId))[0]?.incident;
+  // One pass keeping the best of each, in the order a sort would put first (ties keep the earlier
+  // one, as a stable sort does): this runs for every event, and arrays per candidate showed in profiles.
+  let live: IncidentState | undefined;
+  let liveDistance = 0;
+  let previous: IncidentState | undefined;
+  let previousDistance = 0;
+  for (const incident of nearby) {
+    if (incident.kind !== event.kind) continue;
+    const distance = distanceM(incident.location, event.location);
+    if (distance > reach) continue;
+    if (incident.status !== 'closed') {
+      if (live === undefined || nearerLive(incident, distance, live, liveDistance)) {
+        live = incident;
+        liveDistance = distance;
+      }
+    } else if (previous === undefined || laterClosed(incident, distance, previous, previousDistance)) {
+      previous = incident;
+      previousDistance = distance;
+    }
+  }
 
   if (event.type === 'cleared') return live ? clear(live, event) : {};
   if (live) return sight(live, sighting);
-  const previous = inReach
-    .filter(({ incident }) => incident.status === 'closed')
-    .sort((a, b) => (b.incident.closedAt ?? '').localeCompare(a.incident.closedAt ?? '') || a.distance - b.distance)[0]?.incident;
   return open(sighting, previous?.incidentId);
+}
+
+function nearerLive(a: IncidentState, aDistance: number, b: IncidentState, bDistance: number): boolean {
+  return (aDistance - bDistance || a.firstSeenAt.localeCompare(b.firstSeenAt) || a.incidentId.localeCompare(b.incidentId)) < 0;
+}
+
+function laterClosed(a: IncidentState, aDistance: number, b: IncidentState, bDistance: number): boolean {
+  return ((b.closedAt ?? '').localeCompare(a.closedAt ?? '') || aDistance - bDistance) < 0;
 }
 
 function open(sighting: Sighting, previousIncidentId: string | undefined): Decision {

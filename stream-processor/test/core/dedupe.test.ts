@@ -170,6 +170,33 @@ describe('dedupe', () => {
     assert.equal(decisions[0]!.change!.incident.previousIncidentId, opened!.incidentId);
   });
 
+  it('among live incidents at the same distance joins the one first seen, then the lowest id, whatever their order', () => {
+    const base = run([anomalyEvent({ at: '2026-11-28T10:00:00Z' })]).incidents.values().next().value!;
+    const at = (incidentId: string, firstSeenAt: string): IncidentState => ({ ...base, incidentId, firstSeenAt });
+    const candidates = [at('0000000c-0000-7000-8000-000000000000', '2026-11-28T09:00:00.000Z'), at('0000000b-0000-7000-8000-000000000000', '2026-11-28T08:00:00.000Z'), at('0000000a-0000-7000-8000-000000000000', '2026-11-28T08:00:00.000Z')];
+    for (const nearby of [candidates, [...candidates].reverse()]) {
+      assert.equal(decide({ event: anomalyEvent({ at: '2026-11-28T11:00:00Z' }) }, nearby, settings).incidentId, '0000000a-0000-7000-8000-000000000000');
+    }
+  });
+
+  it('links a new incident to the most recently closed one in reach, the nearer of two closed at once', () => {
+    const base = run([anomalyEvent({ at: '2026-11-28T10:00:00Z' })]).incidents.values().next().value!;
+    const closedAt = (incidentId: string, at: string, metres: number): IncidentState => ({
+      ...base,
+      incidentId,
+      status: 'closed',
+      closedAt: at,
+      location: { lat: offset(origin, metres).lat, lon: offset(origin, metres).lon },
+    });
+    const older = closedAt('0000000a-0000-7000-8000-000000000000', '2026-11-28T11:00:00.000Z', 0);
+    const newerFar = closedAt('0000000b-0000-7000-8000-000000000000', '2026-11-28T12:00:00.000Z', 10);
+    const newerNear = closedAt('0000000c-0000-7000-8000-000000000000', '2026-11-28T12:00:00.000Z', 5);
+    for (const nearby of [[older, newerFar, newerNear], [newerNear, newerFar, older]]) {
+      const decision = decide({ event: anomalyEvent({ at: '2026-11-29T09:00:00Z' }) }, nearby, settings);
+      assert.equal(decision.change!.incident.previousIncidentId, newerNear.incidentId);
+    }
+  });
+
   it('keeps the snapshot of the most confident sighting', () => {
     const incidents = new Map<string, IncidentState>();
     const feed = (event: AnomalyEvent, snapshotId?: string) => {
