@@ -8,6 +8,7 @@ import {
   webhookRetryDelayMs,
   webhookSignature,
 } from '../../core/webhooks.js';
+import { createPassLoop } from '../timers/passLoop.js';
 
 export interface WebhookSenderOptions {
   pool: pg.Pool;
@@ -45,10 +46,6 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   const clock = options.clock ?? (() => new Date());
   const timeoutMs = options.timeoutMs ?? 10_000;
   const batchSize = options.batchSize ?? 20;
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let wake: (() => void) | undefined;
 
   const post = async (delivery: Leased): Promise<{ ok: boolean; status: number | null; error: string | null }> => {
     const timestamp = Math.floor(clock().getTime() / 1000);
@@ -104,32 +101,9 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     return rows.length;
   };
 
-  const run = async () => {
-    let delay = options.intervalMs ?? 1000;
-    while (running) {
-      try {
-        const sent = await sendDue();
-        delay = sent > 0 ? 0 : (options.intervalMs ?? 1000);
-      } catch (error) {
-        delay = Math.min(Math.max(delay, 500) * 2, 60_000);
-        logger.warn({ err: error, retryInMs: delay }, 'webhook pass failed; retrying');
-      }
-      if (running) await new Promise<void>((resolve) => ((wake = resolve), (timer = setTimeout(resolve, delay))));
-    }
-  };
-
+  const intervalMs = options.intervalMs ?? 1000;
   return {
     sendDue,
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
-    async stop() {
-      running = false;
-      clearTimeout(timer);
-      wake?.();
-      await loop;
-    },
+    ...createPassLoop({ what: 'webhook', logger, errorFloorMs: 500, pass: sendDue, delayAfter: (sent) => (sent > 0 ? 0 : intervalMs) }),
   };
 }
