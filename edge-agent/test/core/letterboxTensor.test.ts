@@ -78,6 +78,15 @@ describe('letterbox kernel (WebAssembly SIMD)', () => {
     }
   });
 
+  it('starts afresh for an input of another size holding as many values (416x320 after 320x416)', () => {
+    const kernel = createLetterboxKernel();
+    const rgb = noise(640, 480, 9);
+    for (const [W, H] of [[320, 416], [416, 320], [320, 416]] as const) {
+      const lb = computeLetterbox(640, 480, W, H);
+      assertClose(kernel.toTensor(rgb, lb), reference(rgb, lb), `640x480 into ${W}x${H}`);
+    }
+  });
+
   it('grows its memory for a larger frame and keeps the tensor right after growing', () => {
     const kernel = createLetterboxKernel();
     const small = computeLetterbox(64, 48, 32, 32);
