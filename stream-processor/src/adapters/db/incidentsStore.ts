@@ -92,16 +92,47 @@ export async function cellsOfIncidents(client: Sql, incidentIds: readonly string
 /** Writes the incidents as decided: new ones inserted, changed ones replaced. */
 export async function saveIncidents(client: Sql, incidents: readonly IncidentState[]): Promise<void> {
   if (incidents.length === 0) return;
-  const column = <T>(pick: (i: IncidentState) => T): T[] => incidents.map(pick);
-  const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+  // One JSON document rather than a text array per column: pg quotes and escapes every element of
+  // an array parameter, JSON text with all its quotes worst of all, and PostgreSQL then parses the
+  // array and each jsonb again. A JSON null becomes SQL NULL in jsonb_to_recordset.
+  const rows = incidents.map((i) => ({
+    incident_id: i.incidentId,
+    kind: i.kind,
+    status: i.status,
+    lat: i.location.lat,
+    lon: i.location.lon,
+    geo_cell: i.geoCell,
+    first_seen_at: i.firstSeenAt,
+    last_seen_at: i.lastSeenAt,
+    sightings: i.sightings,
+    raised_by: i.raisedBy,
+    sources: i.sources,
+    source_states: i.sourceStates,
+    max_confidence: i.maxConfidence,
+    best_snapshot_id: i.bestSnapshotId ?? null,
+    best_snapshot_confidence: i.bestSnapshotConfidence ?? null,
+    previous_incident_id: i.previousIncidentId ?? null,
+    cleared_at: i.clearedAt ?? null,
+    cleared_by: i.clearedBy ?? null,
+    closed_at: i.closedAt ?? null,
+    version: i.version,
+    cell_id: i.cellId ?? null,
+    announced_at: i.announcedAt ?? null,
+    held_sightings: i.held ? { last: i.held.last, ...(i.held.raiser ? { raiser: i.held.raiser } : {}) } : null,
+    announce_due_at: i.held?.dueAt ?? null,
+  }));
   await client.query(
     `INSERT INTO incidents (incident_id, kind, status, lat, lon, geo_cell, first_seen_at, last_seen_at, sightings, raised_by, sources,
                             source_states, max_confidence, best_snapshot_id, best_snapshot_confidence, previous_incident_id,
                             cleared_at, cleared_by, closed_at, version, cell_id, announced_at, held_sightings, announce_due_at)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::timestamptz[], $8::timestamptz[],
-                          $9::int[], $10::jsonb[], $11::jsonb[], $12::jsonb[], $13::real[], $14::uuid[], $15::real[], $16::uuid[],
-                          $17::timestamptz[], $18::jsonb[], $19::timestamptz[], $20::int[], $21::text[], $22::timestamptz[], $23::jsonb[],
-                          $24::timestamptz[])
+     SELECT incident_id, kind, status, lat, lon, geo_cell, first_seen_at, last_seen_at, sightings, raised_by, sources,
+            source_states, max_confidence, best_snapshot_id, best_snapshot_confidence, previous_incident_id,
+            cleared_at, cleared_by, closed_at, version, cell_id, announced_at, held_sightings, announce_due_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(incident_id uuid, kind text, status text, lat float8, lon float8, geo_cell text,
+            first_seen_at timestamptz, last_seen_at timestamptz, sightings int, raised_by jsonb, sources jsonb, source_states jsonb,
+            max_confidence real, best_snapshot_id uuid, best_snapshot_confidence real, previous_incident_id uuid, cleared_at timestamptz,
+            cleared_by jsonb, closed_at timestamptz, version int, cell_id text, announced_at timestamptz, held_sightings jsonb,
+            announce_due_at timestamptz)
      ON CONFLICT (incident_id) DO UPDATE SET
        status = excluded.status, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
        sightings = excluded.sightings, sources = excluded.sources, source_states = excluded.source_states,
@@ -109,31 +140,6 @@ export async function saveIncidents(client: Sql, incidents: readonly IncidentSta
        best_snapshot_confidence = excluded.best_snapshot_confidence, cleared_at = excluded.cleared_at,
        cleared_by = excluded.cleared_by, closed_at = excluded.closed_at, version = excluded.version, updated_at = now(),
        announced_at = excluded.announced_at, held_sightings = excluded.held_sightings, announce_due_at = excluded.announce_due_at`,
-    [
-      column((i) => i.incidentId),
-      column((i) => i.kind),
-      column((i) => i.status),
-      column((i) => i.location.lat),
-      column((i) => i.location.lon),
-      column((i) => i.geoCell),
-      column((i) => i.firstSeenAt),
-      column((i) => i.lastSeenAt),
-      column((i) => i.sightings),
-      column((i) => json(i.raisedBy)),
-      column((i) => json(i.sources)),
-      column((i) => json(i.sourceStates)),
-      column((i) => i.maxConfidence),
-      column((i) => i.bestSnapshotId ?? null),
-      column((i) => i.bestSnapshotConfidence ?? null),
-      column((i) => i.previousIncidentId ?? null),
-      column((i) => i.clearedAt ?? null),
-      column((i) => json(i.clearedBy)),
-      column((i) => i.closedAt ?? null),
-      column((i) => i.version),
-      column((i) => i.cellId ?? null),
-      column((i) => i.announcedAt ?? null),
-      column((i) => (i.held ? JSON.stringify({ last: i.held.last, ...(i.held.raiser ? { raiser: i.held.raiser } : {}) }) : null)),
-      column((i) => i.held?.dueAt ?? null),
-    ],
+    [JSON.stringify(rows)],
   );
 }
