@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { ANOMALY_KINDS, type AnomalyEvent, type AnomalyKind, type TicketStatus } from '@gridsight/contracts';
+import { requestFingerprint } from './idempotencyKey.js';
 
 /** The GeoReport v2 service list: one service per anomaly kind, in both languages the app speaks. */
 export const OPEN311_SERVICES: Record<AnomalyKind, { name: string; description: string; group: string }> = {
@@ -60,12 +60,5 @@ export interface ReportFields {
 }
 
 export function reportFingerprint(fields: ReportFields): string {
-  return createHash('sha256').update(JSON.stringify([fields.serviceCode, fields.lat, fields.lon, fields.description, fields.address])).digest('hex');
-}
-
-/** An Idempotency-Key header's value (draft-ietf-httpapi-idempotency-key-header): a structured-field string in quotes, or the bare token most clients send. */
-export const IDEMPOTENCY_KEY_PATTERN = '^(?:"[ !#-~]{1,255}"|[!-~]{1,255})$';
-
-export function idempotencyKeyOf(header: string): string {
-  return header.length >= 2 && header.startsWith('"') && header.endsWith('"') ? header.slice(1, -1) : header;
+  return requestFingerprint([fields.serviceCode, fields.lat, fields.lon, fields.description, fields.address]);
 }

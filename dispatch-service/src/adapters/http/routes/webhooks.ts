@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { v7 as uuidv7 } from 'uuid';
 import { StringEnum, TICKET_TRANSITIONS, Uuid } from '@gridsight/contracts';
+import { IDEMPOTENCY_KEY_PATTERN, idempotencyKeyOf, requestFingerprint } from '../../../core/idempotencyKey.js';
 import { DispatchError } from '../../../errors.js';
+import { createSubscription } from '../../db/webhookSubscriptions.js';
 import { requireUser } from '../authenticate.js';
 import type { HttpDeps } from '../server.js';
 
@@ -27,21 +29,32 @@ export const webhookRoutes =
             },
             { additionalProperties: false },
           ),
-          response: { 201: Type.Object({ subscriptionId: Type.String(), secret: Type.String() }), ...errors },
+          headers: Type.Object(
+            {
+              'idempotency-key': Type.Optional(
+                Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'Sending the same subscription again under the same key answers the first one and its secret instead of making a second' }),
+              ),
+            },
+            { additionalProperties: true },
+          ),
+          response: { 201: Type.Object({ subscriptionId: Type.String(), secret: Type.String() }), ...errors, 422: { $ref: 'ErrorResponse#' } },
         },
       },
       async (request, reply) => {
         const claims = requireUser(request, 'ops');
-        const subscriptionId = uuidv7();
-        const secret = randomBytes(32).toString('base64url');
-        await pool.query('INSERT INTO webhook_subscriptions (subscription_id, url, secret, transitions, created_by) VALUES ($1, $2, $3, $4, $5)', [
-          subscriptionId,
-          request.body.url,
-          secret,
-          request.body.transitions ?? null,
-          claims.sub,
-        ]);
-        return reply.code(201).send({ subscriptionId, secret });
+        const header = request.headers['idempotency-key'];
+        const transitions = request.body.transitions ?? null;
+        const created = await createSubscription(pool, {
+          subscriptionId: uuidv7(),
+          url: request.body.url,
+          secret: randomBytes(32).toString('base64url'),
+          transitions,
+          createdBy: claims.sub,
+          idempotencyKey: header === undefined ? null : idempotencyKeyOf(header),
+          requestSha256: requestFingerprint([request.body.url, transitions]),
+        });
+        if (created.replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(201).send({ subscriptionId: created.subscriptionId, secret: created.secret });
       },
     );
 
