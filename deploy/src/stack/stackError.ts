@@ -1,3 +1,5 @@
+import { CodedError } from '@gridsight/contracts';
+
 /**
  * Every way the local stack can fail to start or stop, as a code a caller can branch on.
  * The message is written for the person at the terminal: what happened and what to do next.
@@ -20,15 +22,12 @@ export type StackErrorCode =
   | 'START_TIMEOUT'
   | 'ABORTED';
 
-export class StackError extends Error {
+// Not retriable: each is for the person at the terminal to act on (free the port, install Java); nothing retries a start.
+export class StackError extends CodedError<StackErrorCode> {
   override readonly name = 'StackError';
 
-  constructor(
-    readonly code: StackErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: StackErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, { retriable: false, cause: options?.cause });
   }
 }
 
