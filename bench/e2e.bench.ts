@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   await admin.connect();
   await ensureTopics(admin);
   await admin.createTopics({ waitForLeaders: true, topics: [incidentsTopic, ticketEventsTopic].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })) });
-  await admin.disconnect();
+  const spGroup = uniqueName('bench-sp');
+  const dispatchGroup = uniqueName('bench-dispatch');
 
   const database = await createTestDatabase();
   const db = new pg.Client({ connectionString: database.url });
@@ -54,11 +55,11 @@ async function main(): Promise<void> {
       ports,
       env: {
         GRIDSIGHT_LOG_LEVEL: 'warn',
-        GRIDSIGHT_SP_GROUP_ID: uniqueName('bench-sp'),
+        GRIDSIGHT_SP_GROUP_ID: spGroup,
         GRIDSIGHT_SP_FROM_BEGINNING: 'false',
         GRIDSIGHT_SP_TOPIC_INCIDENTS: incidentsTopic,
         GRIDSIGHT_SP_TOPIC_TICKET_EVENTS: ticketEventsTopic,
-        GRIDSIGHT_DISPATCH_KAFKA_GROUP: uniqueName('bench-dispatch'),
+        GRIDSIGHT_DISPATCH_KAFKA_GROUP: dispatchGroup,
         GRIDSIGHT_DISPATCH_INCIDENTS_TOPIC: incidentsTopic,
         GRIDSIGHT_DISPATCH_TICKET_EVENTS_TOPIC: ticketEventsTopic,
         // A gateway replaying a backlog may exceed the per-client default; this load is legitimate.
@@ -80,6 +81,16 @@ async function main(): Promise<void> {
       if (event.change === 'opened' && event.cause) openedAt.set(event.cause.eventId, Number(message.timestamp));
     },
   });
+  // The groups start at the latest offset: whatever is published before they have joined is never
+  // read, and a busy broker can take many seconds to settle a new group.
+  const joinedBy = Date.now() + 60_000;
+  for (;;) {
+    const { groups } = await admin.describeGroups([spGroup, dispatchGroup]);
+    if (groups.every((g) => g.state === 'Stable' && g.members.length > 0)) break;
+    if (Date.now() > joinedBy) throw new Error(`the consumer groups did not settle: ${groups.map((g) => `${g.groupId} ${g.state}`).join(', ')}`);
+    await sleep(250);
+  }
+  await admin.disconnect();
   await sleep(3000);
 
   const publishedAt = new Map<string, number>();
